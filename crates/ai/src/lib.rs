@@ -1,0 +1,1 @@
+//! phiguard-ai: not built yet.

@@ -1,0 +1,1 @@
+//! phiguard-audit: not built yet.

@@ -1,0 +1,1 @@
+//! phiguard-clickup: not built yet.

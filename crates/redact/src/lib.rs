@@ -1,0 +1,1 @@
+//! phiguard-redact: not built yet.

@@ -1,0 +1,1 @@
+//! phiguard-sandbox: not built yet.

@@ -1,0 +1,1 @@
+//! phiguard-vendors: not built yet.

@@ -1,0 +1,2 @@
+//! phiguard facade.
+pub use phiguard_phi as phi;
