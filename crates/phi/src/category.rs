@@ -198,12 +198,20 @@ impl CategorySet {
 
     /// Every Safe Harbor identifier category (unclassified included).
     pub fn identifiers() -> Self {
-        PhiCategory::ALL.iter().copied().filter(|c| c.is_identifier()).collect()
+        PhiCategory::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.is_identifier())
+            .collect()
     }
 
     /// Every clinical category.
     pub fn clinical() -> Self {
-        PhiCategory::ALL.iter().copied().filter(|c| c.is_clinical()).collect()
+        PhiCategory::ALL
+            .iter()
+            .copied()
+            .filter(|c| c.is_clinical())
+            .collect()
     }
 
     /// Whether `category` is in the set.
@@ -257,7 +265,10 @@ impl CategorySet {
 
     /// The categories in declaration order.
     pub fn iter(self) -> impl Iterator<Item = PhiCategory> {
-        PhiCategory::ALL.iter().copied().filter(move |c| self.contains(*c))
+        PhiCategory::ALL
+            .iter()
+            .copied()
+            .filter(move |c| self.contains(*c))
     }
 }
 
@@ -345,7 +356,9 @@ mod tests {
         assert!(set.is_subset(CategorySet::identifiers()));
         assert!(set.remove(PhiCategory::Email));
         assert!(set.is_empty());
-        let both: CategorySet = [PhiCategory::Billing, PhiCategory::Name].into_iter().collect();
+        let both: CategorySet = [PhiCategory::Billing, PhiCategory::Name]
+            .into_iter()
+            .collect();
         let names: Vec<_> = both.iter().collect();
         assert_eq!(names, [PhiCategory::Name, PhiCategory::Billing]);
         let json = serde_json::to_string(&both).unwrap();

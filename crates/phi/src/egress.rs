@@ -58,7 +58,10 @@ impl EgressPermit {
     /// `permit-issuer` feature.
     #[cfg(feature = "permit-issuer")]
     pub fn issue(sink: &str, categories: CategorySet) -> Self {
-        EgressPermit { sink: Arc::from(sink), categories }
+        EgressPermit {
+            sink: Arc::from(sink),
+            categories,
+        }
     }
 
     /// The sink this permit lets PHI reach.
@@ -97,7 +100,9 @@ pub enum EgressError {
         category: PhiCategory,
     },
     /// The active permit does not cover the value's category.
-    #[error("PHI of category `{category}` refused for sink `{sink}`: its clearance does not cover it")]
+    #[error(
+        "PHI of category `{category}` refused for sink `{sink}`: its clearance does not cover it"
+    )]
     NotCovered {
         /// The category of the refused value.
         category: PhiCategory,
@@ -128,7 +133,10 @@ impl EgressError {
 }
 
 pub(crate) enum Frame {
-    Permit { sink: Arc<str>, categories: CategorySet },
+    Permit {
+        sink: Arc<str>,
+        categories: CategorySet,
+    },
     Redact,
 }
 
@@ -169,12 +177,11 @@ pub(crate) fn decide(category: PhiCategory) -> Decision {
     let decision = FRAMES.with_borrow(|frames| match frames.last() {
         None => Decision::Refuse(EgressError::NoScope { category }),
         Some(Frame::Redact) => Decision::Redact,
-        Some(Frame::Permit { categories, .. }) if categories.contains(category) => {
-            Decision::Permit
-        }
-        Some(Frame::Permit { sink, .. }) => {
-            Decision::Refuse(EgressError::NotCovered { category, sink: sink.to_string() })
-        }
+        Some(Frame::Permit { categories, .. }) if categories.contains(category) => Decision::Permit,
+        Some(Frame::Permit { sink, .. }) => Decision::Refuse(EgressError::NotCovered {
+            category,
+            sink: sink.to_string(),
+        }),
     });
     if let Decision::Refuse(refusal) = &decision {
         LAST_REFUSAL.with_borrow_mut(|last| *last = Some(refusal.clone()));
@@ -206,7 +213,10 @@ where
     T: Serialize + ?Sized,
     S: Serializer,
 {
-    let frame = Frame::Permit { sink: permit.sink.clone(), categories: permit.categories };
+    let frame = Frame::Permit {
+        sink: permit.sink.clone(),
+        categories: permit.categories,
+    };
     with_frame(frame, || value.serialize(serializer))
 }
 
@@ -252,7 +262,10 @@ mod tests {
     #[test]
     fn no_frames_left_behind_after_an_error() {
         let phi = Phi::new(String::from("x"), PhiCategory::Name);
-        let permit = EgressPermit { sink: Arc::from("s"), categories: CategorySet::EMPTY };
+        let permit = EgressPermit {
+            sink: Arc::from("s"),
+            categories: CategorySet::EMPTY,
+        };
         assert!(to_json_vec(&permit, &phi).is_err());
         assert_eq!(FRAMES.with_borrow(Vec::len), 0);
     }

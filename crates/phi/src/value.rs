@@ -42,7 +42,10 @@ pub struct Phi<T: Zeroize> {
 impl<T: Zeroize> Phi<T> {
     /// Wraps `value` as PHI of `category`.
     pub fn new(value: T, category: PhiCategory) -> Self {
-        Phi { value: SecretBox::new(Box::new(value)), category }
+        Phi {
+            value: SecretBox::new(Box::new(value)),
+            category,
+        }
     }
 
     /// The category the value was labelled with.
@@ -96,7 +99,9 @@ impl<T: Zeroize + Serialize> Serialize for Phi<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match egress::decide(self.category) {
             Decision::Permit => self.expose_phi().serialize(serializer),
-            Decision::Redact => serializer.collect_str(&format_args!("[REDACTED:{}]", self.category)),
+            Decision::Redact => {
+                serializer.collect_str(&format_args!("[REDACTED:{}]", self.category))
+            }
             Decision::Refuse(refusal) => Err(serde::ser::Error::custom(refusal)),
         }
     }
@@ -110,7 +115,10 @@ impl<'de, T: Zeroize + Deserialize<'de>> Deserialize<'de> for Phi<T> {
 
 /// Deserializes a `Phi<T>` of `category`, replacing any error from `T`
 /// with one that cannot quote the input.
-pub(crate) fn deserialize_as<'de, D, T>(deserializer: D, category: PhiCategory) -> Result<Phi<T>, D::Error>
+pub(crate) fn deserialize_as<'de, D, T>(
+    deserializer: D,
+    category: PhiCategory,
+) -> Result<Phi<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Zeroize + Deserialize<'de>,
