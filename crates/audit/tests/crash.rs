@@ -1,0 +1,2 @@
+//! Crash test (filled in below).
+fn main() {}
