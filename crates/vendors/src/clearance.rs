@@ -188,7 +188,11 @@ impl Clearance {
 }
 
 /// The registry's refusal, with every reason that applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `Display` and `Debug` show the service id and purpose only when the
+/// registry declares them: a string the registry does not know came from
+/// the caller and could hold anything, so it is shown as `<undeclared>`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Refusal {
     service_id: String,
     purpose: String,
@@ -202,12 +206,12 @@ impl Refusal {
         &self.reasons
     }
 
-    /// The service asked for.
+    /// The service asked for, as the caller wrote it.
     pub fn service_id(&self) -> &str {
         &self.service_id
     }
 
-    /// The purpose asked for.
+    /// The purpose asked for, as the caller wrote it.
     pub fn purpose(&self) -> &str {
         &self.purpose
     }
@@ -216,6 +220,25 @@ impl Refusal {
     pub fn categories(&self) -> CategorySet {
         self.categories
     }
+
+    /// Whether any reason equals `reason`.
+    pub fn has(&self, reason: &RefusalReason) -> bool {
+        self.reasons.contains(reason)
+    }
+
+    fn shown_service(&self) -> &str {
+        shown(&self.service_id, !self.has(&RefusalReason::UnknownService))
+    }
+
+    fn shown_purpose(&self) -> &str {
+        shown(&self.purpose, !self.has(&RefusalReason::UnknownPurpose))
+    }
+}
+
+pub(crate) const UNDECLARED: &str = "<undeclared>";
+
+fn shown(text: &str, declared: bool) -> &str {
+    if declared { text } else { UNDECLARED }
 }
 
 impl fmt::Display for Refusal {
@@ -223,7 +246,8 @@ impl fmt::Display for Refusal {
         write!(
             f,
             "clearance refused for service `{}`, purpose `{}`: ",
-            self.service_id, self.purpose
+            self.shown_service(),
+            self.shown_purpose()
         )?;
         for (i, reason) in self.reasons.iter().enumerate() {
             if i > 0 {
@@ -232,6 +256,17 @@ impl fmt::Display for Refusal {
             write!(f, "{reason}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refusal")
+            .field("service_id", &self.shown_service())
+            .field("purpose", &self.shown_purpose())
+            .field("categories", &self.categories)
+            .field("reasons", &self.reasons)
+            .finish()
     }
 }
 
@@ -407,18 +442,19 @@ impl VendorRegistry {
 
     fn refuse(&self, request: &ClearanceRequest, reasons: Vec<RefusalReason>) -> Refusal {
         debug_assert!(!reasons.is_empty());
-        tracing::debug!(
-            service = request.service_id(),
-            purpose = request.purpose(),
-            reasons = reasons.len(),
-            "clearance refused"
-        );
-        Refusal {
+        let refusal = Refusal {
             service_id: request.service_id().to_owned(),
             purpose: request.purpose().to_owned(),
             categories: request.categories(),
             reasons,
-        }
+        };
+        tracing::debug!(
+            service = refusal.shown_service(),
+            purpose = refusal.shown_purpose(),
+            reasons = refusal.reasons.len(),
+            "clearance refused"
+        );
+        refusal
     }
 
     fn check_agreement(
