@@ -1,0 +1,594 @@
+//! Person names and city names, found with word lists and context cues.
+//!
+//! The text is cut into words in one pass; each word costs one hash
+//! lookup in the lexicon (first names and surnames from the US Census,
+//! ordinary English words, clinical terms, cities, countries and states,
+//! cue words). Rules then read the words with their neighbours:
+//!
+//! - after a title ("Dr.", "Mrs") or a strong cue ("patient", "daughter",
+//!   "signed by", "name is"), the following capitalized words are a name
+//!   even when no list knows them, and lowercase words are a name when the
+//!   lists know them as names and not as ordinary words;
+//! - "Last, First" and "First [M.] Last" shapes;
+//! - a known first name alone, unless it is also an ordinary word
+//!   ("Grace", "Will"), which needs a surname after it;
+//! - a frequent surname alone, unless it is an ordinary word or clinical
+//!   term ("Brown", "Foley");
+//! - lowercase "first last" pairs that are both unambiguous names;
+//! - city names (one or several words) that are not ordinary words, not
+//!   names, not countries or states.
+
+use phiguard_phi::PhiCategory;
+
+use crate::detect::Detector;
+use crate::error::DetectError;
+use crate::lexicon::{
+    CITY, CITY_HEAD, CLINICAL, CUE_PERSON, CUE_PLACE, CUE_TITLE, FIRST, LAST, LAST_COMMON, Lexicon,
+    REGION, WORD,
+};
+use crate::span::Span;
+
+/// The built-in detector for person names (and city names).
+///
+/// Names come first: a word that could be a surname or a city
+/// ("Franklin") is reported as a name unless a place cue ("in",
+/// "from") comes before it.
+#[derive(Debug, Clone)]
+pub struct NameDetector {
+    places: bool,
+}
+
+impl NameDetector {
+    /// A detector for names and city names.
+    pub fn new() -> Self {
+        NameDetector { places: true }
+    }
+
+    /// Whether to report city names too (on by default).
+    pub fn with_places(mut self, places: bool) -> Self {
+        self.places = places;
+        self
+    }
+}
+
+impl Default for NameDetector {
+    fn default() -> Self {
+        NameDetector::new()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Gap {
+    /// Spaces or tabs only.
+    Space,
+    /// A comma and spaces.
+    Comma,
+    /// A period and spaces (after an initial or a title).
+    Period,
+    /// A colon and spaces.
+    Colon,
+    /// A hyphen with no spaces.
+    Hyphen,
+    /// Anything else, a line break included.
+    Other,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    Capitalized,
+    Upper,
+    Lower,
+    Mixed,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Word {
+    start: usize,
+    end: usize,
+    flags: u16,
+    shape: Shape,
+    gap: Gap,
+    /// One letter long.
+    initial: bool,
+    /// A period right after the word.
+    dotted: bool,
+    has_digit: bool,
+}
+
+impl Word {
+    fn capitalized(&self) -> bool {
+        self.shape == Shape::Capitalized && !self.has_digit
+    }
+
+    fn upper(&self) -> bool {
+        self.shape == Shape::Upper && !self.has_digit
+    }
+
+    fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+
+    /// Capitalized, and nothing in the lexicon says it is not a name.
+    fn unknown_capitalized(&self) -> bool {
+        self.capitalized()
+            && !self.initial
+            && !self.has(WORD | CLINICAL | REGION | CUE_TITLE | CUE_PERSON | CUE_PLACE)
+    }
+
+    /// A capitalized word the name lists know.
+    fn listed_name(&self) -> bool {
+        (self.capitalized() || self.upper() && self.end - self.start >= 3)
+            && self.has(FIRST | LAST)
+            && !self.has(CLINICAL)
+    }
+
+    fn capital_initial(&self, text: &str) -> bool {
+        self.initial && text.as_bytes()[self.start].is_ascii_uppercase()
+    }
+}
+
+fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
+    let bytes = text.as_bytes();
+    let mut words = Vec::with_capacity(text.len() / 6);
+    let mut i = 0;
+    let mut prev_end = 0;
+
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (is_letter, width) = if b.is_ascii_alphabetic() {
+            (true, 1)
+        } else if b < 0x80 {
+            (false, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphabetic(), c.len_utf8())
+        };
+        if !is_letter {
+            i += width;
+            continue;
+        }
+
+        let start = i;
+        let mut has_digit = false;
+        let mut upper = 0usize;
+        let mut letters = 0usize;
+        let mut first_upper = false;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_alphabetic() {
+                if letters == 0 {
+                    first_upper = b.is_ascii_uppercase();
+                }
+                upper += usize::from(b.is_ascii_uppercase());
+                letters += 1;
+                i += 1;
+            } else if b.is_ascii_digit() {
+                has_digit = true;
+                i += 1;
+            } else if b == b'\''
+                && letters == 1
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            {
+                // O'Brien, D'Angelo.
+                i += 1;
+            } else if b >= 0x80 {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if !c.is_alphabetic() {
+                    break;
+                }
+                if letters == 0 {
+                    first_upper = c.is_uppercase();
+                }
+                upper += usize::from(c.is_uppercase());
+                letters += 1;
+                i += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let end = i;
+
+        let shape = if letters == 0 {
+            Shape::Mixed
+        } else if upper == letters && letters > 1 {
+            Shape::Upper
+        } else if first_upper && upper == 1 {
+            Shape::Capitalized
+        } else if upper == 0 {
+            Shape::Lower
+        } else if first_upper {
+            // McDonald, DeLuca.
+            Shape::Capitalized
+        } else {
+            Shape::Mixed
+        };
+
+        let gap_text = &text[prev_end..start];
+        let gap = classify_gap(gap_text);
+        let flags = if letters >= 2 && !has_digit {
+            lexicon.flags(&text[start..end])
+        } else {
+            0
+        };
+
+        words.push(Word {
+            start,
+            end,
+            flags,
+            shape,
+            gap,
+            initial: letters == 1 && !has_digit,
+            dotted: bytes.get(end) == Some(&b'.'),
+            has_digit,
+        });
+        prev_end = end;
+    }
+    words
+}
+
+fn classify_gap(gap: &str) -> Gap {
+    let trimmed = gap.trim_start_matches([' ', '\t']);
+    if trimmed.is_empty() {
+        return if gap.is_empty() || gap.len() > 4 {
+            Gap::Other
+        } else {
+            Gap::Space
+        };
+    }
+    let mut chars = trimmed.chars();
+    let first = chars.next();
+    let rest = chars.as_str();
+    if !rest.trim_start_matches([' ', '\t']).is_empty() {
+        return Gap::Other;
+    }
+    match first {
+        Some(',') => Gap::Comma,
+        Some('.') => Gap::Period,
+        Some(':') => Gap::Colon,
+        Some('-') if rest.is_empty() && gap.len() == 1 => Gap::Hyphen,
+        _ => Gap::Other,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// After a title or strong cue: unknown capitalized words count.
+    Strong,
+    /// After a first name: surnames, initials and unknown capitalized words.
+    Follow,
+}
+
+impl Detector for NameDetector {
+    fn name(&self) -> &str {
+        "names"
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Span>) -> Result<(), DetectError> {
+        let lexicon = Lexicon::get();
+        let words = tokenize(text, lexicon);
+        let n = words.len();
+        let mut i = 0;
+
+        while i < n {
+            let w = words[i];
+
+            // A title or a cue word: the name follows.
+            if w.has(CUE_TITLE | CUE_PERSON) && !w.has_digit && i + 1 < n {
+                let strong = w.has(CUE_TITLE) || lexicon.is_strong_cue(&text[w.start..w.end]);
+                let mut j = i + 1;
+                // "name is X", "name: X".
+                if j + 1 < n && is_copula(text, &words[j]) {
+                    j += 1;
+                }
+                let next = &words[j];
+                let gap_ok = matches!(next.gap, Gap::Space | Gap::Colon)
+                    || (w.has(CUE_TITLE) && next.gap == Gap::Period);
+                if gap_ok {
+                    let taken = if strong {
+                        take_name(text, &words, j, Mode::Strong)
+                    } else if starts_name_without_cue(text, &words, j) {
+                        take_name(text, &words, j, Mode::Follow)
+                    } else {
+                        None
+                    };
+                    if let Some(last) = taken {
+                        let lowercase = words[j].shape == Shape::Lower;
+                        let confidence = if lowercase { 0.7 } else { 0.9 };
+                        push_name(out, &words, j, last, confidence);
+                        i = last + 1;
+                        continue;
+                    }
+                }
+            }
+
+            // "Last, First".
+            if (w.listed_name() || w.unknown_capitalized())
+                && !w.has(CLINICAL)
+                && i + 1 < n
+                && words[i + 1].gap == Gap::Comma
+            {
+                let next = &words[i + 1];
+                if next.listed_name() && next.has(FIRST) && !next.has(WORD) && w.has(LAST) {
+                    let mut last = i + 1;
+                    if last + 1 < n
+                        && words[last + 1].capital_initial(text)
+                        && words[last + 1].gap == Gap::Space
+                    {
+                        last += 1;
+                    }
+                    push_name(out, &words, i, last, 0.85);
+                    i = last + 1;
+                    continue;
+                }
+            }
+
+            // A city of several words ("New York City", "Salt Lake City").
+            if self.places && w.has(CITY_HEAD) && (w.capitalized() || w.upper()) {
+                if let Some(last) = longest_city(text, &words, i, lexicon) {
+                    out.push(Span::new(
+                        w.start,
+                        words[last].end,
+                        PhiCategory::GeographicSubdivision,
+                        0.7,
+                        "names",
+                    ));
+                    i = last + 1;
+                    continue;
+                }
+            }
+
+            // "First [M.] Last" or a first name alone.
+            if w.listed_name() && w.has(FIRST) && !w.has(CUE_TITLE) {
+                let followers = if i + 1 < n {
+                    take_followers(text, &words, i + 1)
+                } else {
+                    None
+                };
+                match followers {
+                    Some(last) => {
+                        push_name(out, &words, i, last, 0.9);
+                        i = last + 1;
+                        continue;
+                    }
+                    None if !w.has(WORD | CITY | REGION) && w.capitalized() => {
+                        push_name(out, &words, i, i, 0.6);
+                        i += 1;
+                        continue;
+                    }
+                    None => {}
+                }
+            }
+
+            // Lowercase "first last".
+            if w.shape == Shape::Lower
+                && w.has(FIRST)
+                && !w.has(WORD | CLINICAL | CITY | REGION)
+                && i + 1 < n
+            {
+                let next = &words[i + 1];
+                if next.gap == Gap::Space
+                    && next.shape == Shape::Lower
+                    && next.has(LAST_COMMON)
+                    && !next.has(WORD | CLINICAL | CITY | REGION)
+                {
+                    push_name(out, &words, i, i + 1, 0.7);
+                    i += 2;
+                    continue;
+                }
+            }
+
+            // A city alone.
+            if self.places && w.capitalized() && w.has(CITY) && !w.has(WORD | CLINICAL | REGION) {
+                let cued = i > 0 && words[i - 1].has(CUE_PLACE) && words[i].gap == Gap::Space;
+                if cued || !w.has(FIRST | LAST) {
+                    out.push(Span::new(
+                        w.start,
+                        w.end,
+                        PhiCategory::GeographicSubdivision,
+                        0.6,
+                        "names",
+                    ));
+                    i += 1;
+                    continue;
+                }
+            }
+
+            // A frequent surname alone.
+            if w.capitalized()
+                && w.has(LAST_COMMON)
+                && !w.has(WORD | CLINICAL | REGION | CUE_TITLE | CUE_PERSON | CUE_PLACE)
+            {
+                push_name(out, &words, i, i, 0.5);
+                i += 1;
+                continue;
+            }
+
+            i += 1;
+        }
+        Ok(())
+    }
+}
+
+fn is_copula(text: &str, w: &Word) -> bool {
+    matches!(&text[w.start..w.end], "is" | "was" | "IS" | "WAS" | "Is")
+}
+
+/// Whether a weak cue ("with", "by", "to") is followed by a name that
+/// stands without the cue: a first name or surname that is not an
+/// ordinary word.
+fn starts_name_without_cue(text: &str, words: &[Word], j: usize) -> bool {
+    let w = &words[j];
+    if !w.listed_name() {
+        return false;
+    }
+    if !w.has(WORD) {
+        return true;
+    }
+    words.get(j + 1).is_some_and(|next| {
+        next.gap == Gap::Space
+            && (next.listed_name() && next.has(LAST) || next.capital_initial(text))
+    })
+}
+
+/// Whether `w` may continue a name in `mode`.
+fn continues_name(text: &str, w: &Word, mode: Mode) -> bool {
+    if w.capital_initial(text) {
+        return true;
+    }
+    match mode {
+        Mode::Strong => {
+            w.listed_name()
+                || w.unknown_capitalized()
+                || w.shape == Shape::Lower && w.has(FIRST | LAST) && !w.has(CLINICAL)
+        }
+        Mode::Follow => (w.listed_name() && w.has(LAST)) || w.unknown_capitalized(),
+    }
+}
+
+/// The last word of a name that starts at `j` after a cue, if any.
+fn take_name(text: &str, words: &[Word], j: usize, mode: Mode) -> Option<usize> {
+    let first = &words[j];
+    if !continues_name(text, first, mode) || first.initial && !first.dotted {
+        return None;
+    }
+    let mut last = j;
+    let mut comma_used = false;
+    let mut k = j + 1;
+    while k < words.len() && k - j < 4 {
+        let w = &words[k];
+        let gap_ok = match w.gap {
+            Gap::Space | Gap::Hyphen => true,
+            Gap::Period => words[k - 1].initial,
+            // "Whitfield, Wei": one comma, right after a single word.
+            Gap::Comma => {
+                !comma_used && last == j && mode == Mode::Strong && !w.has(WORD) && w.capitalized()
+            }
+            _ => false,
+        };
+        if !gap_ok || !continues_name(text, w, mode) {
+            break;
+        }
+        // A lowercase word continues only a lowercase name.
+        if (w.shape == Shape::Lower) != (first.shape == Shape::Lower) {
+            break;
+        }
+        if w.gap == Gap::Comma {
+            comma_used = true;
+        }
+        last = k;
+        k += 1;
+    }
+    // Lowercase words are names only when at least one of them is no
+    // ordinary word ("pt john garcia", not "pt will call").
+    if first.shape == Shape::Lower && (j..=last).all(|x| words[x].has(WORD)) {
+        return None;
+    }
+    Some(last)
+}
+
+/// The last word of the surname (and initials) after a first name.
+fn take_followers(text: &str, words: &[Word], j: usize) -> Option<usize> {
+    let mut last = None;
+    let mut k = j;
+    while k < words.len() && k - j < 3 {
+        let w = &words[k];
+        let gap_ok = match w.gap {
+            Gap::Space | Gap::Hyphen => true,
+            Gap::Period => k > j && words[k - 1].initial,
+            _ => false,
+        };
+        if !gap_ok || !continues_name(text, w, Mode::Follow) {
+            break;
+        }
+        last = Some(k);
+        k += 1;
+    }
+    // Initials alone ("Grace R.") are not enough for an ambiguous first name.
+    match last {
+        Some(l) if words[l].initial && words[l].gap != Gap::Space => None,
+        Some(l) if (j..=l).all(|x| words[x].initial) => None,
+        other => other,
+    }
+}
+
+fn longest_city(text: &str, words: &[Word], i: usize, lexicon: &Lexicon) -> Option<usize> {
+    let mut best = None;
+    for last in (i + 1..words.len().min(i + 4)).rev() {
+        if !(i + 1..=last)
+            .all(|k| words[k].gap == Gap::Space && (words[k].capitalized() || words[k].upper()))
+        {
+            continue;
+        }
+        let joined = &text[words[i].start..words[last].end];
+        let normalized: String = joined.split_whitespace().collect::<Vec<_>>().join(" ");
+        let flags = lexicon.flags(&normalized);
+        if flags & CITY != 0 && flags & REGION == 0 {
+            best = Some(last);
+            break;
+        }
+    }
+    best
+}
+
+fn push_name(out: &mut Vec<Span>, words: &[Word], first: usize, last: usize, confidence: f32) {
+    out.push(Span::new(
+        words[first].start,
+        words[last].end,
+        PhiCategory::Name,
+        confidence,
+        "names",
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        NameDetector::new().detect(text, &mut out).unwrap();
+        out.iter()
+            .filter(|s| s.category == PhiCategory::Name)
+            .map(|s| text[s.start..s.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn finds_names_in_common_shapes() {
+        assert_eq!(names("Patient: Mary Smith   MRN: 1"), ["Mary Smith"]);
+        assert_eq!(names("Patient: Smith, Mary   MRN"), ["Smith, Mary"]);
+        assert_eq!(names("Attending: Dr. Kwame Okafor\n"), ["Kwame Okafor"]);
+        assert_eq!(names("Discussed with Dr. Brennan who agrees."), ["Brennan"]);
+        assert_eq!(
+            names("Daughter Grace T. White can be reached"),
+            ["Grace T. White"]
+        );
+        assert_eq!(
+            names("Signed electronically by Tomasz Kowalski on"),
+            ["Tomasz Kowalski"]
+        );
+        assert_eq!(names("spoke with pt john garcia today"), ["john garcia"]);
+        assert_eq!(names("says Iwase."), ["Iwase"]);
+    }
+
+    #[test]
+    fn leaves_clinical_text_alone() {
+        let text = "Patient reports intermittent chest discomfort. Foley removed this morning, \
+                    voiding without difficulty. Lungs clear to auscultation bilaterally. \
+                    Continue metoprolol 25 mg PO BID. Will follow up. Grace period applies.";
+        assert_eq!(names(text), Vec::<String>::new());
+    }
+
+    #[test]
+    fn finds_cities() {
+        let mut out = Vec::new();
+        let text = "She moved from Salt Lake City to Burlington last year.";
+        NameDetector::new().detect(text, &mut out).unwrap();
+        let places: Vec<&str> = out
+            .iter()
+            .filter(|s| s.category == PhiCategory::GeographicSubdivision)
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(places, ["Salt Lake City", "Burlington"]);
+    }
+}

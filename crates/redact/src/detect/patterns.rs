@@ -1,0 +1,656 @@
+//! Identifiers with a recognisable shape: e-mail, URLs, IP addresses,
+//! phone and fax numbers, SSNs, dates, ages over 89, record, plan,
+//! account, license, vehicle and device numbers, street addresses and ZIP
+//! codes.
+//!
+//! All rules are compiled into one multi-pattern regex (a lazy DFA, so the
+//! scan is linear in the input and never backtracks). A rule whose value
+//! follows a cue ("MRN: 1234567") matches cue and value together; the
+//! value is then picked out by that rule's own small regex, run only on
+//! the match.
+
+use phiguard_phi::PhiCategory;
+use regex_automata::meta::Regex as MetaRegex;
+use regex_automata::{Input, MatchKind};
+
+use crate::detect::Detector;
+use crate::error::DetectError;
+use crate::lexicon::{self, Lexicon};
+use crate::span::Span;
+
+const B: &str = r"(?-u:\b)";
+
+/// What must hold of a match for it to count.
+#[derive(Clone, Copy)]
+enum Check {
+    None,
+    Ssn,
+    DateNumeric,
+    DateShort,
+    Ip4,
+    PhoneDigits,
+    CardOrLong,
+    HasDigit,
+    ZipAfterWord,
+    Url,
+}
+
+struct Rule {
+    category: PhiCategory,
+    confidence: f32,
+    pattern: String,
+    /// Whether the value is capture group `v` rather than the whole match.
+    cue: bool,
+    check: Check,
+}
+
+fn rule(category: PhiCategory, confidence: f32, pattern: String, check: Check) -> Rule {
+    Rule {
+        category,
+        confidence,
+        pattern,
+        cue: false,
+        check,
+    }
+}
+
+fn cue_rule(category: PhiCategory, confidence: f32, pattern: String, check: Check) -> Rule {
+    Rule {
+        category,
+        confidence,
+        pattern,
+        cue: true,
+        check,
+    }
+}
+
+const STATES: &str = "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|VI|GU";
+
+const STREET_SUFFIX: &str = "Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Plaza|Row|Crescent|Close|Pike|Turnpike|Route|Rte|Path|Walk|Heights|Hts|Point|Pt|Ridge|Run|Crossing|Xing|Commons|Green|Grove|Park|Gardens|Mews|Expressway|Expy|Freeway|Fwy|Cove|Bend|Hollow|Junction|Landing|Meadow|Meadows|Pass|View|Vista|Estates|Station|Center|Ctr";
+
+/// Street words in other languages that the presidio-style addresses use
+/// ("Brixtonlaan 380", "Rue de Piétrain 371").
+const FOREIGN_STREET_TAIL: &str = "straat|laan|weg|gasse|strasse|straße|katu|tie|kuja|vägen|gatan|gata|veien|vei|vej|gade|allee|platz|ring|plein|kade|dreef|singel|steig|ufer|damm|utca|ulica|cesta";
+const FOREIGN_STREET_HEAD: &str = "Rue|Avenue|Av\\.|Avda\\.?|Via|Viale|Calle|Avenida|Rua|Piazza|Chemin|Boulevard|Place|Plac|Aleja|Al\\.|ul\\.|Ulica|Camino|Carrer|Travessa|Largo|Strada|Corso|Quai|Impasse|Allée";
+
+fn month() -> String {
+    // "May" only capitalized: "may" is far more often the verb.
+    "(?:(?i-u:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)|May|MAY)".to_string()
+}
+
+fn rules() -> Vec<Rule> {
+    use PhiCategory as C;
+    let m = format!("{}{B}", month());
+    let ws = "[ \\t]";
+    let sep = "[ \\t]*[:#]?[ \\t]*";
+    let mut r = Vec::new();
+
+    // Order matters where two rules can start at the same place: the
+    // earlier one wins. Cue rules start at the cue, to the left of the
+    // value, so they win over the bare shapes of the same value.
+    r.push(rule(
+        C::Email,
+        0.99,
+        "[A-Za-z0-9][A-Za-z0-9._%+\\-]*@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+".into(),
+        Check::None,
+    ));
+    r.push(rule(
+        C::Url,
+        0.97,
+        "(?i-u:https?://|ftp://|www\\.)[^\\s<>\"'`]+".into(),
+        Check::Url,
+    ));
+    r.push(rule(
+        C::Url,
+        0.85,
+        format!("{B}[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+)*\\.(?i-u:com|org|net|edu|gov|io|info|biz|health|us|uk|de|fr|nl|it|es|ca|au|cy|hu|se|no|dk|fi|pl|be|ch|at|cz|br|mx|jp|cn|ru|in|co|example){B}(?:/[^\\s<>\"'`]*)?"),
+        Check::Url,
+    ));
+    r.push(rule(
+        C::IpAddress,
+        0.97,
+        format!("{B}[0-9]{{1,3}}\\.[0-9]{{1,3}}\\.[0-9]{{1,3}}\\.[0-9]{{1,3}}{B}"),
+        Check::Ip4,
+    ));
+    r.push(rule(C::IpAddress, 0.9, format!("{B}(?:[0-9A-Fa-f]{{1,4}}:){{7}}[0-9A-Fa-f]{{1,4}}{B}|{B}(?:[0-9A-Fa-f]{{1,4}}:){{1,6}}:(?:[0-9A-Fa-f]{{1,4}}(?::[0-9A-Fa-f]{{1,4}}){{0,5}})?"), Check::None));
+
+    // Cue rules.
+    r.push(cue_rule(C::Ssn, 0.98, format!("(?i-u:{B}(?:ssn|ss#|soc(?:ial)? sec(?:urity)?(?: (?:number|no\\.?|#))?)){sep}(?P<v>[0-9]{{3}}[ \\-]?[0-9]{{2}}[ \\-]?[0-9]{{4}}){B}"), Check::Ssn));
+    r.push(cue_rule(C::MedicalRecordNumber, 0.95, format!("(?i-u:{B}(?:mrn|mr#|mr no\\.?|med(?:ical)? rec(?:ord)?s?(?: (?:number|no\\.?|#))?|chart(?: (?:number|no\\.?|#))|patient id|pt id|hospital (?:number|no\\.?|#))){sep}(?P<v>[A-Za-z]{{0,3}}[\\-]?[0-9][0-9\\-]{{2,16}}[0-9A-Za-z]?){B}"), Check::HasDigit));
+    r.push(cue_rule(C::HealthPlanBeneficiaryNumber, 0.93, format!("(?i-u:{B}(?:member(?: id| #| number| no\\.?)|subscriber(?: id| #| number)|policy(?: id| #| number| no\\.?)|medicaid(?: id| #| number| no\\.?)?|medicare(?: id| #| number| no\\.?)?|insurance(?: id| #| number| no\\.?)|health plan(?: id| #| number| no\\.?)?|plan id|group(?: #| number| no\\.?)|hicn|mbi|beneficiary(?: id| #| number)?)){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
+    r.push(cue_rule(C::AccountNumber, 0.93, format!("(?i-u:{B}(?:acct|account|acc|a/c|iban|card|credit card|invoice|billing)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z]{{0,4}}[\\-]?[0-9][0-9\\- ]{{2,30}}[0-9]|[A-Za-z]{{0,4}}-?[0-9]{{3,}}){B}"), Check::HasDigit));
+    r.push(cue_rule(C::CertificateLicenseNumber, 0.9, format!("(?i-u:{B}(?:license|licence|lic|dea|npi|certificate|cert|driver'?s license|dl#|passport|permit)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
+    r.push(cue_rule(C::VehicleIdentifier, 0.9, format!("(?i-u:{B}(?:vin|license plate|plate|registration)(?: (?:number|no\\.?|#))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{1,8}}[A-Za-z0-9](?:[ \\-][A-Za-z0-9]{{1,8}})?){B}"), Check::HasDigit));
+    r.push(cue_rule(C::DeviceIdentifier, 0.9, format!("(?i-u:{B}(?:serial(?: (?:number|no\\.?|#))?|s/n|sn|device(?: id| #| number| serial)|udi|imei|mac address|pacemaker(?: id| serial)?|implant(?: id| serial)|lot(?: #| number| no\\.?)?|model(?: #| number| no\\.?))){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-:]{{3,39}}){B}"), Check::HasDigit));
+    r.push(cue_rule(C::Fax, 0.95, format!("(?i-u:{B}(?:fax|facsimile|fx)){sep}(?:[a-z]+[ \\t]){{0,3}}(?:to|at|number|no\\.?|#)?[ \\t:]*(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call(?:ed)?|call back(?: number)?|callback|reached at|reach (?:him|her|them|me) at|contact(?: number)?|home|work|office|answering at|registered)){sep}(?:(?:at|on|number|no\\.?|#)[ \\t:]*)?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::GeographicSubdivision, 0.9, format!("(?i-u:{B}(?:zip|zip code|zipcode|postal code|postcode)){sep}(?P<v>[0-9]{{5}}(?:-[0-9]{{4}})?){B}"), Check::None));
+    r.push(cue_rule(
+        C::Date,
+        0.9,
+        format!("(?i-u:{B}(?:aged?|age:|age of))[ \\t]*(?P<v>(?:9[0-9]|1[0-1][0-9])){B}"),
+        Check::None,
+    ));
+
+    // Bare shapes.
+    r.push(rule(
+        C::Ssn,
+        0.9,
+        format!("{B}[0-9]{{3}}-[0-9]{{2}}-[0-9]{{4}}{B}|{B}[0-9]{{3}} [0-9]{{2}} [0-9]{{4}}{B}"),
+        Check::Ssn,
+    ));
+    r.push(rule(C::Date, 0.95, format!("{B}[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}(?:[T ][0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?{B}"), Check::DateNumeric));
+    r.push(rule(
+        C::Date,
+        0.93,
+        format!("{B}[0-9]{{1,2}}[/\\-.][0-9]{{1,2}}[/\\-.](?:[0-9]{{4}}|[0-9]{{2}}){B}"),
+        Check::DateNumeric,
+    ));
+    r.push(rule(
+        C::Date,
+        0.95,
+        format!(
+            "{B}{m}\\.?{ws}{{1,3}}[0-9]{{1,2}}(?:st|nd|rd|th)?{B}(?:,?{ws}{{1,3}}[0-9]{{4}}{B})?"
+        ),
+        Check::None,
+    ));
+    r.push(rule(C::Date, 0.95, format!("{B}[0-9]{{1,2}}(?:st|nd|rd|th)?{ws}{{1,3}}(?:of{ws}{{1,3}})?{m}\\.?(?:,?{ws}{{1,3}}[0-9]{{4}}{B})?"), Check::None));
+    r.push(rule(
+        C::Date,
+        0.95,
+        format!("{B}[0-9]{{1,2}}-{m}-(?:[0-9]{{4}}|[0-9]{{2}}){B}"),
+        Check::None,
+    ));
+    r.push(rule(
+        C::Date,
+        0.85,
+        format!("{B}{m}\\.?,?{ws}{{1,3}}(?:of{ws}{{1,3}})?[0-9]{{4}}{B}"),
+        Check::None,
+    ));
+    r.push(rule(
+        C::Date,
+        0.8,
+        format!("{B}[0-9]{{1,2}}/[0-9]{{1,2}}{B}"),
+        Check::DateShort,
+    ));
+    r.push(rule(C::Date, 0.9, format!("{B}(?:9[0-9]|1[0-1][0-9])(?:[ \\-]?(?i-u:y/?o|yo|yrs?|years?)(?:[ \\-](?i-u:old))?|(?:-| )(?i-u:year|yr)s?-?(?i-u:old)){B}"), Check::None));
+    r.push(rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}{B}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}}{B})?"), Check::PhoneDigits));
+    r.push(rule(
+        C::Phone,
+        0.85,
+        format!("\\+[0-9]{{1,3}}(?:[ .\\-]?\\(0\\))?(?:[ .\\-]?[0-9]{{1,4}}){{2,5}}{B}"),
+        Check::PhoneDigits,
+    ));
+    r.push(rule(
+        C::Phone,
+        0.7,
+        format!("{B}0[0-9]{{1,4}}(?:[ \\-][0-9]{{2,4}}){{2,4}}{B}"),
+        Check::PhoneDigits,
+    ));
+    r.push(rule(
+        C::AccountNumber,
+        0.85,
+        format!("{B}[A-Z]{{2}}[0-9]{{2}}(?:[ ]?[A-Z0-9]{{4}}){{2,7}}(?:[ ]?[A-Z0-9]{{1,4}})?{B}"),
+        Check::HasDigit,
+    ));
+    r.push(rule(C::AccountNumber, 0.85, format!("{B}[0-9]{{4}}(?:[ \\-][0-9]{{4}}){{3}}{B}|{B}3[47][0-9]{{2}}[ \\-][0-9]{{6}}[ \\-][0-9]{{5}}{B}|{B}[0-9]{{8,19}}{B}"), Check::CardOrLong));
+    r.push(rule(
+        C::VehicleIdentifier,
+        0.8,
+        format!("{B}[A-HJ-NPR-Z0-9]{{17}}{B}"),
+        Check::HasDigit,
+    ));
+
+    // Places.
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.9,
+        format!("{B}[0-9]{{1,6}}[A-Za-z]?{ws}{{1,2}}(?:[NSEW]\\.?{ws}{{1,2}}|(?:North|South|East|West){ws}{{1,2}})?(?:[0-9]{{1,3}}(?:st|nd|rd|th){ws}{{1,2}}|\\p{{Lu}}[\\p{{L}}'\\-]*\\.?{ws}{{1,2}}){{1,4}}(?:{STREET_SUFFIX}){B}\\.?(?:,?{ws}{{1,2}}(?:(?i-u:apt|apartment|suite|ste|unit|room|rm|fl|floor)\\.?{ws}{{0,2}}#?[0-9A-Za-z\\-]{{1,6}}|#[0-9A-Za-z\\-]{{1,6}}))?"),
+        Check::None,
+    ));
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.8,
+        format!("(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?\\p{{Lu}}[\\p{{Ll}}]+(?:{FOREIGN_STREET_TAIL}){ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}|(?:{FOREIGN_STREET_HEAD}){ws}{{1,2}}(?:[\\p{{L}}'\\-\\.]+{ws}{{1,2}}){{0,4}}[0-9]{{1,5}}[A-Za-z]?{B}"),
+        Check::None,
+    ));
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.9,
+        format!("(?i-u:{B}p\\.?[ ]?o\\.?[ ]?box|{B}psc[ ]+[0-9]{{1,5}},?[ ]+box|{B}(?:apt|apartment|suite|ste|unit)\\.?)[ \\t]*#?[0-9]{{1,6}}[A-Za-z]?{B}(?:\\s*(?:APO|FPO|DPO)[ ]+(?:AA|AE|AP)[ ]+[0-9]{{5}}{B})?"),
+        Check::None,
+    ));
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.85,
+        format!("(?:\\p{{Lu}}[\\p{{Ll}}]+[ \\t]){{0,2}}\\p{{Lu}}[\\p{{Ll}}]+,[ \\t]+(?:{STATES}){B}(?:[ \\t]+[0-9]{{5}}(?:-[0-9]{{4}})?{B})?"),
+        Check::None,
+    ));
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.85,
+        format!("{B}[0-9]{{5}}-[0-9]{{4}}{B}"),
+        Check::None,
+    ));
+    r.push(cue_rule(
+        C::GeographicSubdivision,
+        0.6,
+        format!("\\p{{Lu}}[\\p{{L}}]+,?[ \\t]+(?P<v>[0-9]{{5}}){B}"),
+        Check::ZipAfterWord,
+    ));
+
+    r
+}
+
+/// The built-in detector for identifiers with a recognisable shape.
+///
+/// See the module documentation of [`crate::detect`] for what it finds.
+pub struct PatternDetector {
+    regex: MetaRegex,
+    rules: Vec<Rule>,
+    /// Per rule, the regex that picks the value out of a cue match.
+    values: Vec<Option<regex::Regex>>,
+}
+
+impl std::fmt::Debug for PatternDetector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PatternDetector")
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+impl PatternDetector {
+    /// Compiles the rules.
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: the rules are fixed and covered by tests.
+    pub fn new() -> Self {
+        let rules = rules();
+        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let regex = MetaRegex::builder()
+            .configure(MetaRegex::config().match_kind(MatchKind::LeftmostFirst))
+            .build_many(&patterns)
+            .expect("built-in patterns compile");
+        let values = rules
+            .iter()
+            .map(|r| {
+                r.cue
+                    .then(|| regex::Regex::new(&r.pattern).expect("built-in pattern compiles"))
+            })
+            .collect();
+        PatternDetector {
+            regex,
+            rules,
+            values,
+        }
+    }
+}
+
+impl Default for PatternDetector {
+    fn default() -> Self {
+        PatternDetector::new()
+    }
+}
+
+impl Detector for PatternDetector {
+    fn name(&self) -> &str {
+        "patterns"
+    }
+
+    fn detect(&self, text: &str, out: &mut Vec<Span>) -> Result<(), DetectError> {
+        let mut at = 0;
+        while at < text.len() {
+            let Some(found) = self.regex.search(&Input::new(text).range(at..)) else {
+                break;
+            };
+            let index = found.pattern().as_usize();
+            let rule = &self.rules[index];
+            let (mut start, mut end) = (found.start(), found.end());
+
+            if let Some(value) = &self.values[index] {
+                match value.captures_at(text, start).and_then(|c| c.name("v")) {
+                    Some(v) if v.start() >= start && v.end() <= end => {
+                        start = v.start();
+                        end = v.end();
+                    }
+                    _ => {
+                        at = next_char(text, found.start());
+                        continue;
+                    }
+                }
+            }
+
+            if let Check::Url = rule.check {
+                end = trim_trailing_punctuation(text, start, end);
+            }
+
+            if start < end && passes(rule.check, text, start, end) {
+                let category = match rule.check {
+                    // A long number that is not a payment card is still a
+                    // unique identifier, just not an account we can name.
+                    Check::CardOrLong if !luhn(&text[start..end]) => {
+                        PhiCategory::OtherUniqueIdentifier
+                    }
+                    _ => rule.category,
+                };
+                out.push(Span::new(start, end, category, rule.confidence, "patterns"));
+                at = found.end().max(next_char(text, found.start()));
+            } else {
+                // A rejected match may hide another rule's match at the
+                // same place; step one character and look again.
+                at = next_char(text, found.start());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn next_char(text: &str, at: usize) -> usize {
+    let mut next = at + 1;
+    while next < text.len() && !text.is_char_boundary(next) {
+        next += 1;
+    }
+    next
+}
+
+fn trim_trailing_punctuation(text: &str, start: usize, mut end: usize) -> usize {
+    let bytes = text.as_bytes();
+    while end > start
+        && matches!(
+            bytes[end - 1],
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b')' | b']'
+        )
+    {
+        end -= 1;
+    }
+    end
+}
+
+fn digits(s: &str) -> impl Iterator<Item = u32> + '_ {
+    s.bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| u32::from(b - b'0'))
+}
+
+fn numbers(s: &str) -> Vec<u32> {
+    s.split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().unwrap_or(u32::MAX))
+        .collect()
+}
+
+fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
+    let value = &text[start..end];
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    match check {
+        Check::None | Check::Url => true,
+        Check::HasDigit => value.bytes().any(|b| b.is_ascii_digit()),
+        Check::Ssn => {
+            let n = numbers(value);
+            let d: String = value.chars().filter(char::is_ascii_digit).collect();
+            if d.len() != 9 {
+                return false;
+            }
+            let (area, group, serial) = match n.as_slice() {
+                [a, g, s] => (*a, *g, *s),
+                [all] => (all / 1_000_000, (all / 10_000) % 100, all % 10_000),
+                _ => return false,
+            };
+            area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+        }
+        Check::Ip4 => {
+            if matches!(after, Some('.'))
+                && text[end..]
+                    .as_bytes()
+                    .get(1)
+                    .is_some_and(u8::is_ascii_digit)
+            {
+                return false;
+            }
+            numbers(value).iter().all(|&n| n <= 255)
+        }
+        Check::DateNumeric => {
+            if matches!(before, Some('.' | '/' | '-')) || matches!(after, Some('/' | '-')) {
+                return false;
+            }
+            if matches!(after, Some('.'))
+                && text[end..]
+                    .as_bytes()
+                    .get(1)
+                    .is_some_and(u8::is_ascii_digit)
+            {
+                return false;
+            }
+            let n = numbers(value);
+            match n.as_slice() {
+                [y, m, d, ..] if *y >= 1000 => (1..=12).contains(m) && (1..=31).contains(d),
+                [a, b, _y, ..] => {
+                    ((1..=12).contains(a) && (1..=31).contains(b))
+                        || ((1..=31).contains(a) && (1..=12).contains(b))
+                }
+                _ => false,
+            }
+        }
+        Check::DateShort => {
+            if matches!(before, Some('/' | '.' | '-')) || matches!(after, Some('/' | '-')) {
+                return false;
+            }
+            let n = numbers(value);
+            let [m, d] = n.as_slice() else { return false };
+            if !(1..=12).contains(m) || !(1..=31).contains(d) {
+                return false;
+            }
+            // Scores and ratios read like dates: "pain 7/10", "strength 5/5".
+            let prev = text[..start]
+                .trim_end()
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            let prev = prev.to_ascii_lowercase();
+            if matches!(
+                prev.as_str(),
+                "pain"
+                    | "strength"
+                    | "score"
+                    | "rated"
+                    | "graded"
+                    | "power"
+                    | "motor"
+                    | "reflexes"
+                    | "murmur"
+                    | "grade"
+                    | "ratio"
+                    | "bp"
+                    | "x"
+                    | "of"
+                    | "scale"
+                    | "gcs"
+                    | "apgar"
+                    | "ef"
+                    | "take"
+                    | "tab"
+                    | "tabs"
+            ) || *d == 10 && *m <= 10 && prev == "pain"
+            {
+                return false;
+            }
+            let next = text[end..]
+                .trim_start()
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            !matches!(
+                next.to_ascii_lowercase().as_str(),
+                "tab"
+                    | "tabs"
+                    | "tablet"
+                    | "tablets"
+                    | "pill"
+                    | "pills"
+                    | "dose"
+                    | "strength"
+                    | "mg"
+                    | "ml"
+                    | "units"
+                    | "cup"
+                    | "cups"
+                    | "inch"
+                    | "in"
+                    | "mmhg"
+                    | "bilaterally"
+            )
+        }
+        Check::PhoneDigits => {
+            if matches!(before, Some('/' | '.'))
+                || text[..start].ends_with(|c: char| c.is_ascii_digit())
+            {
+                return false;
+            }
+            let count = digits(value).count();
+            (7..=15).contains(&count)
+        }
+        Check::CardOrLong => {
+            let d: Vec<u32> = digits(value).collect();
+            (8..=19).contains(&d.len())
+        }
+        Check::ZipAfterWord => {
+            // The word before must look like a place, not a drug or a count.
+            let word = text[..start].trim_end().trim_end_matches(',');
+            let word = word
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            let flags = Lexicon::get().flags(word);
+            flags & (lexicon::WORD | lexicon::CLINICAL) == 0
+                || flags & (lexicon::CITY | lexicon::REGION) != 0
+        }
+    }
+}
+
+/// Whether a run of digits passes the Luhn checksum used by payment cards.
+pub(crate) fn luhn(value: &str) -> bool {
+    let d: Vec<u32> = digits(value).collect();
+    if d.len() < 12 {
+        return false;
+    }
+    let sum: u32 = d
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &x)| {
+            if i % 2 == 1 {
+                if x * 2 > 9 { x * 2 - 9 } else { x * 2 }
+            } else {
+                x
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, PhiCategory)> {
+        let mut out = Vec::new();
+        PatternDetector::new().detect(text, &mut out).unwrap();
+        out.iter()
+            .map(|s| (text[s.start..s.end].to_string(), s.category))
+            .collect()
+    }
+
+    #[test]
+    fn finds_each_shape() {
+        use PhiCategory as C;
+        let cases: &[(&str, &str, PhiCategory)] = &[
+            (
+                "mail jane.doe@example.org today",
+                "jane.doe@example.org",
+                C::Email,
+            ),
+            (
+                "see https://portal.example.org/patients/123456.",
+                "https://portal.example.org/patients/123456",
+                C::Url,
+            ),
+            ("from 10.2.33.4 and", "10.2.33.4", C::IpAddress),
+            ("SSN 123-45-6789 on file", "123-45-6789", C::Ssn),
+            ("MRN: A1234567 merged", "A1234567", C::MedicalRecordNumber),
+            ("MRN 4821-332 merged", "4821-332", C::MedicalRecordNumber),
+            ("DOB: 03/14/1950", "03/14/1950", C::Date),
+            ("on 2021-03-14.", "2021-03-14", C::Date),
+            ("on March 14th, 2021 at", "March 14th, 2021", C::Date),
+            ("on 14-Mar-2021", "14-Mar-2021", C::Date),
+            ("seen 3/14 for", "3/14", C::Date),
+            ("a 93-year-old woman", "93-year-old", C::Date),
+            ("call (617) 555-0134 now", "(617) 555-0134", C::Phone),
+            ("fax results to 212-555-0199.", "212-555-0199", C::Fax),
+            ("at +1 415 222 3344", "+1 415 222 3344", C::Phone),
+            (
+                "Billing account ACCT-1234567 flagged",
+                "ACCT-1234567",
+                C::AccountNumber,
+            ),
+            (
+                "Lives at 4512 Oak Street, apt",
+                "4512 Oak Street",
+                C::GeographicSubdivision,
+            ),
+            (
+                "in Springfield, IL 62704 with",
+                "Springfield, IL 62704",
+                C::GeographicSubdivision,
+            ),
+            (
+                "Serial number: PM-88231X4",
+                "PM-88231X4",
+                C::DeviceIdentifier,
+            ),
+            (
+                "VIN 1HGCM82633A004352",
+                "1HGCM82633A004352",
+                C::VehicleIdentifier,
+            ),
+            (
+                "Member ID: XQJ884421203",
+                "XQJ884421203",
+                C::HealthPlanBeneficiaryNumber,
+            ),
+            ("DEA # BK1234563", "BK1234563", C::CertificateLicenseNumber),
+        ];
+        for (text, value, category) in cases {
+            let got = found(text);
+            assert!(
+                got.iter().any(|(v, c)| v == value && c == category),
+                "{text:?}: wanted {value:?} as {category}, got {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn leaves_clinical_numbers_alone() {
+        let text = "BP 128/82, HR 76, RR 16, SpO2 97% on room air. Pain 7/10. \
+                    Metoprolol 25 mg PO BID; potassium 3.4, creatinine 1.1. Strength 5/5.";
+        assert_eq!(found(text), vec![]);
+    }
+
+    #[test]
+    fn rejects_invalid_ssn_and_ip() {
+        assert!(found("id 666-12-3456 x").is_empty());
+        assert!(
+            found("v 300.1.1.1 x")
+                .iter()
+                .all(|(_, c)| *c != PhiCategory::IpAddress)
+        );
+    }
+
+    #[test]
+    fn luhn_checks() {
+        assert!(luhn("4111 1111 1111 1111"));
+        assert!(!luhn("4111 1111 1111 1112"));
+    }
+}

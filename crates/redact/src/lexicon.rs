@@ -1,0 +1,295 @@
+//! The word lists behind the name and place detectors.
+//!
+//! Every list is compiled into the binary (see `data/SOURCE.md` for where
+//! each one comes from) and loaded once per process into one hash map from
+//! a lowercase word to a set of flags, so that the detectors pay a single
+//! lookup per word of input.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+/// A first name in the US Census list.
+pub(crate) const FIRST: u16 = 1 << 0;
+/// A surname in the US Census list.
+pub(crate) const LAST: u16 = 1 << 1;
+/// A surname among the most frequent ones, safe to take alone.
+pub(crate) const LAST_COMMON: u16 = 1 << 2;
+/// An ordinary lowercase English word.
+pub(crate) const WORD: u16 = 1 << 3;
+/// A clinical term, eponym, drug or abbreviation that is never a name alone.
+pub(crate) const CLINICAL: u16 = 1 << 4;
+/// The whole name of a city.
+pub(crate) const CITY: u16 = 1 << 5;
+/// The first word of a city name of several words.
+pub(crate) const CITY_HEAD: u16 = 1 << 6;
+/// A country or US state: larger than a state is not an identifier.
+pub(crate) const REGION: u16 = 1 << 7;
+/// A title before a name: Dr, Mr, Mrs.
+pub(crate) const CUE_TITLE: u16 = 1 << 8;
+/// A word after which a name often follows: daughter, patient, by.
+pub(crate) const CUE_PERSON: u16 = 1 << 9;
+/// A word after which a place often follows: in, from, near.
+pub(crate) const CUE_PLACE: u16 = 1 << 10;
+/// The first word of a region name of several words.
+pub(crate) const REGION_HEAD: u16 = 1 << 11;
+
+/// How many of the most frequent surnames count as [`LAST_COMMON`].
+const COMMON_SURNAMES: usize = 20_000;
+
+const FIRST_NAMES: &str = include_str!("../data/first_names.txt");
+const SURNAMES: &str = include_str!("../data/surnames.txt");
+const ENGLISH_WORDS: &str = include_str!("../data/english_words.txt");
+const CLINICAL_TERMS: &str = include_str!("../data/clinical_terms.txt");
+const CITIES: &str = include_str!("../data/cities.txt");
+const REGIONS: &str = include_str!("../data/regions.txt");
+
+const TITLES: &[&str] = &[
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "professor",
+    "doctor",
+    "nurse",
+    "sister",
+    "rev",
+    "sgt",
+    "capt",
+    "judge",
+    "attending",
+    "np",
+    "pa",
+    "rn",
+    "md",
+];
+
+const PERSON_CUES: &[&str] = &[
+    "patient",
+    "pt",
+    "name",
+    "named",
+    "daughter",
+    "son",
+    "wife",
+    "husband",
+    "mother",
+    "father",
+    "mom",
+    "dad",
+    "brother",
+    "spouse",
+    "partner",
+    "granddaughter",
+    "grandson",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "niece",
+    "nephew",
+    "cousin",
+    "friend",
+    "caregiver",
+    "guardian",
+    "neighbor",
+    "by",
+    "me",
+    "says",
+    "said",
+    "hi",
+    "hello",
+    "dear",
+    "thanks",
+    "regards",
+    "sincerely",
+    "cc",
+    "contact",
+    "employer",
+    "roommate",
+    "fiance",
+    "girlfriend",
+    "boyfriend",
+    "sibling",
+    "child",
+    "stepson",
+    "stepdaughter",
+    "tell",
+    "ask",
+    "called",
+    "resident",
+    "client",
+    "member",
+    "visitor",
+    "with",
+];
+
+const PLACE_CUES: &[&str] = &[
+    "in", "from", "near", "at", "to", "lives", "resides", "moved", "visiting", "born", "hometown",
+    "city", "town", "county", "village",
+];
+
+/// Cues that are strong enough to take an unknown capitalized word for a
+/// name; the rest only confirm words already in the name lists.
+const STRONG_PERSON_CUES: &[&str] = &[
+    "patient",
+    "pt",
+    "name",
+    "named",
+    "daughter",
+    "son",
+    "wife",
+    "husband",
+    "mother",
+    "father",
+    "mom",
+    "dad",
+    "brother",
+    "spouse",
+    "partner",
+    "granddaughter",
+    "grandson",
+    "grandmother",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "niece",
+    "nephew",
+    "cousin",
+    "caregiver",
+    "guardian",
+    "says",
+    "said",
+    "hi",
+    "hello",
+    "dear",
+    "regards",
+    "sincerely",
+    "me",
+    "called",
+    "by",
+];
+
+pub(crate) struct Lexicon {
+    words: FxHashMap<Box<str>, u16>,
+    strong_cues: FxHashMap<Box<str>, ()>,
+}
+
+impl Lexicon {
+    pub(crate) fn get() -> &'static Lexicon {
+        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+        LEXICON.get_or_init(Lexicon::load)
+    }
+
+    fn load() -> Lexicon {
+        let mut words: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        words.reserve(200_000);
+        let mut add = |word: &str, flag: u16| {
+            let word = word.trim();
+            if word.is_empty() || word.starts_with('#') {
+                return;
+            }
+            *words
+                .entry(word.to_lowercase().into_boxed_str())
+                .or_insert(0) |= flag;
+        };
+
+        for word in FIRST_NAMES.lines() {
+            add(word, FIRST);
+        }
+        for (rank, word) in SURNAMES.lines().enumerate() {
+            let flag = if rank < COMMON_SURNAMES {
+                LAST | LAST_COMMON
+            } else {
+                LAST
+            };
+            add(word, flag);
+        }
+        for word in ENGLISH_WORDS.lines() {
+            add(word, WORD);
+        }
+        for word in CLINICAL_TERMS.lines() {
+            add(word, CLINICAL);
+        }
+        for city in CITIES.lines() {
+            add(city, CITY);
+            if let Some((head, _)) = city.split_once(' ') {
+                add(head, CITY_HEAD);
+            }
+        }
+        for region in REGIONS.lines() {
+            add(region, REGION);
+            if let Some((head, _)) = region.split_once(' ') {
+                add(head, REGION_HEAD);
+            }
+        }
+        for title in TITLES {
+            add(title, CUE_TITLE);
+        }
+        for cue in PERSON_CUES {
+            add(cue, CUE_PERSON);
+        }
+        for cue in PLACE_CUES {
+            add(cue, CUE_PLACE);
+        }
+
+        let strong_cues = STRONG_PERSON_CUES
+            .iter()
+            .map(|c| (Box::from(*c), ()))
+            .collect();
+        Lexicon { words, strong_cues }
+    }
+
+    /// The flags of a word, looked up without regard to case.
+    pub(crate) fn flags(&self, word: &str) -> u16 {
+        if word.len() > 40 {
+            return 0;
+        }
+        if word.is_ascii() {
+            let mut buf = [0u8; 40];
+            let bytes = &mut buf[..word.len()];
+            bytes.copy_from_slice(word.as_bytes());
+            bytes.make_ascii_lowercase();
+            match std::str::from_utf8(bytes) {
+                Ok(lower) => self.words.get(lower).copied().unwrap_or(0),
+                Err(_) => 0,
+            }
+        } else {
+            self.words
+                .get(word.to_lowercase().as_str())
+                .copied()
+                .unwrap_or(0)
+        }
+    }
+
+    /// Whether a cue word lets an unknown capitalized word count as a name.
+    pub(crate) fn is_strong_cue(&self, word: &str) -> bool {
+        word.len() <= 16
+            && self
+                .strong_cues
+                .contains_key(word.to_ascii_lowercase().as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_load_with_expected_flags() {
+        let lex = Lexicon::get();
+        assert_ne!(lex.flags("James") & FIRST, 0);
+        assert_ne!(lex.flags("GARCIA") & LAST_COMMON, 0);
+        assert_ne!(lex.flags("smith") & WORD, 0);
+        assert_ne!(lex.flags("Foley") & CLINICAL, 0);
+        assert_ne!(lex.flags("Springfield") & CITY, 0);
+        assert_ne!(lex.flags("new") & CITY_HEAD, 0);
+        assert_ne!(lex.flags("Ohio") & REGION, 0);
+        assert_eq!(lex.flags("Qzxv"), 0);
+        assert!(lex.is_strong_cue("Daughter"));
+        assert!(!lex.is_strong_cue("with"));
+    }
+}

@@ -1,0 +1,406 @@
+//! The redactor: detectors and operators composed.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use phiguard_phi::{Phi, PhiCategory};
+
+use crate::detect::{Detector, NameDetector, PatternDetector, TermDetector};
+use crate::error::RedactError;
+use crate::operators::{Operator, OperatorContext, VaultToken};
+use crate::session::RedactionSession;
+use crate::span::Span;
+
+/// Runs detectors over text and replaces what they find.
+///
+/// Build one with [`Redactor::safe_harbor`] (every built-in detector,
+/// vault tokens for every identifier) or [`Redactor::builder`]. A
+/// redactor holds no per-patient state and can be shared between threads;
+/// the state lives in the [`RedactionSession`] passed to each call.
+///
+/// # How spans are combined
+///
+/// Every detector runs over the whole text. Spans whose text is on the
+/// allow-list (compared without regard to case) are dropped, as are spans
+/// of clinical categories (clinical content is left as is). Overlaps are
+/// then resolved deterministically, the most specific and longest first:
+/// known values and deny-list terms beat pattern matches (e-mail, dates,
+/// numbers, addresses: anything from a detector other than the word-list
+/// detector), which beat word-list matches (names, cities); within a tier
+/// the longer span wins, then the more confident one, then the earlier
+/// one. A span that overlaps one already kept is dropped.
+pub struct Redactor {
+    detectors: Vec<Box<dyn Detector>>,
+    deny: Option<TermDetector>,
+    allow: HashSet<String>,
+    operators: BTreeMap<PhiCategory, Box<dyn Operator>>,
+    default_operator: Box<dyn Operator>,
+}
+
+impl fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let detectors: Vec<&str> = self.detectors.iter().map(|d| d.name()).collect();
+        let operators: BTreeMap<&PhiCategory, &str> =
+            self.operators.iter().map(|(c, o)| (c, o.name())).collect();
+        f.debug_struct("Redactor")
+            .field("detectors", &detectors)
+            .field("deny_list", &self.deny.is_some())
+            .field("allow_list", &self.allow.len())
+            .field("operators", &operators)
+            .field("default_operator", &self.default_operator.name())
+            .finish()
+    }
+}
+
+/// The result of one redaction.
+///
+/// Debug shows the counts only: the text may hold clinical content, and if
+/// a detector missed an identifier, that too.
+pub struct Redaction {
+    text: String,
+    spans: Vec<Span>,
+    counts: BTreeMap<PhiCategory, u64>,
+}
+
+impl fmt::Debug for Redaction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Redaction")
+            .field("bytes", &self.text.len())
+            .field("spans", &self.spans.len())
+            .field("counts", &self.counts)
+            .finish()
+    }
+}
+
+impl Redaction {
+    /// The redacted text: identifiers replaced, everything else as it was.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The redacted text, owned.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
+    /// The spans that were replaced, in order, with offsets into the
+    /// original text.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// How many spans of each category were replaced (for audit records).
+    pub fn counts(&self) -> &BTreeMap<PhiCategory, u64> {
+        &self.counts
+    }
+}
+
+impl Redactor {
+    /// The default: every built-in identifier detector, and a vault token
+    /// for every identifier.
+    pub fn safe_harbor() -> Redactor {
+        Redactor::builder()
+            .safe_harbor_detectors()
+            .build()
+            .expect("the built-in configuration is valid")
+    }
+
+    /// A builder with no detector and vault tokens as the default operator.
+    pub fn builder() -> RedactorBuilder {
+        RedactorBuilder {
+            detectors: Vec::new(),
+            deny: Vec::new(),
+            allow: HashSet::new(),
+            operators: BTreeMap::new(),
+            default_operator: Box::new(VaultToken),
+        }
+    }
+
+    /// The identifier spans in `text`, resolved and in order, without
+    /// replacing anything. The session contributes its known values.
+    ///
+    /// # Errors
+    ///
+    /// When a detector fails or returns a span that is not on character
+    /// boundaries of `text`.
+    pub fn detect(
+        &self,
+        text: &str,
+        session: &mut RedactionSession,
+    ) -> Result<Vec<Span>, RedactError> {
+        let mut spans = Vec::new();
+        for detector in &self.detectors {
+            run(detector.as_ref(), text, &mut spans)?;
+        }
+        if let Some(deny) = &self.deny {
+            run(deny, text, &mut spans)?;
+        }
+        if let Some(known) = session.known_detector() {
+            run(known, text, &mut spans)?;
+        }
+
+        spans.retain(|s| s.category.is_identifier());
+        if !self.allow.is_empty() {
+            spans.retain(|s| {
+                !self
+                    .allow
+                    .contains(&text[s.start..s.end].trim().to_lowercase())
+            });
+        }
+        Ok(resolve(spans))
+    }
+
+    /// Redacts `text`: every identifier span replaced by its category's
+    /// operator.
+    ///
+    /// # Errors
+    ///
+    /// When a detector or an operator fails. Nothing of the text should
+    /// be sent anywhere then.
+    pub fn redact(
+        &self,
+        text: &str,
+        session: &mut RedactionSession,
+    ) -> Result<Redaction, RedactError> {
+        let spans = self.detect(text, session)?;
+        let mut out = String::with_capacity(text.len() + text.len() / 8);
+        let mut counts = BTreeMap::new();
+        let mut context = OperatorContext::new(session);
+        let mut last = 0;
+        for span in &spans {
+            out.push_str(&text[last..span.start]);
+            let operator = self
+                .operators
+                .get(&span.category)
+                .unwrap_or(&self.default_operator);
+            operator
+                .apply(span, &text[span.start..span.end], &mut context, &mut out)
+                .map_err(|source| RedactError::Operator {
+                    operator: operator.name().to_string(),
+                    category: span.category,
+                    source,
+                })?;
+            *counts.entry(span.category).or_insert(0) += 1;
+            last = span.end;
+        }
+        out.push_str(&text[last..]);
+        Ok(Redaction {
+            text: out,
+            spans,
+            counts,
+        })
+    }
+
+    /// Redacts a PHI text and returns the result as PHI of the same
+    /// category: redacted clinical text is still clinical content.
+    ///
+    /// # Errors
+    ///
+    /// As [`Redactor::redact`].
+    pub fn redact_phi(
+        &self,
+        text: &Phi<String>,
+        session: &mut RedactionSession,
+    ) -> Result<Phi<String>, RedactError> {
+        let redaction = self.redact(text.expose_phi(), session)?;
+        Ok(Phi::new(redaction.into_text(), text.category()))
+    }
+}
+
+fn run(detector: &dyn Detector, text: &str, spans: &mut Vec<Span>) -> Result<(), RedactError> {
+    let before = spans.len();
+    detector
+        .detect(text, spans)
+        .map_err(|source| RedactError::Detector {
+            detector: detector.name().to_string(),
+            source,
+        })?;
+    let valid = spans[before..].iter().all(|s| {
+        s.start < s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    });
+    if !valid {
+        return Err(RedactError::InvalidSpan {
+            detector: detector.name().to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn tier(span: &Span) -> u8 {
+    match span.detector.as_ref() {
+        "known_values" | "deny_list" => 3,
+        "names" => 1,
+        _ => 2,
+    }
+}
+
+/// Keeps the most specific and longest spans, dropping any that overlap a
+/// span already kept; returns them in text order.
+fn resolve(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by(|a, b| {
+        tier(b)
+            .cmp(&tier(a))
+            .then(b.len().cmp(&a.len()))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.start.cmp(&b.start))
+            .then(a.category.cmp(&b.category))
+    });
+    let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let clash = kept
+            .range(..span.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > span.start);
+        if !clash {
+            kept.insert(span.start, span.end);
+            out.push(span);
+        }
+    }
+    out.sort_by_key(|s| s.start);
+    out
+}
+
+/// Builds a [`Redactor`].
+///
+/// ```
+/// use phiguard_phi::PhiCategory;
+/// use phiguard_redact::operators::{DateToYear, Tag, Zip3};
+/// use phiguard_redact::{Redactor, RedactionSession};
+///
+/// let redactor = Redactor::builder()
+///     .safe_harbor_detectors()
+///     .default_operator(Tag)
+///     .operator(PhiCategory::Date, DateToYear)
+///     .operator(PhiCategory::GeographicSubdivision, Zip3::new())
+///     .allow("Parkinson")
+///     .deny("Riverbend Clinic", PhiCategory::GeographicSubdivision)
+///     .build()
+///     .unwrap();
+///
+/// let text = "Seen 03/14/2021 at riverbend clinic, ZIP 62704, by Dr. Ada Quill.";
+/// let redaction = redactor.redact(text, &mut RedactionSession::new()).unwrap();
+/// assert_eq!(redaction.text(), "Seen 2021 at [PLACE], ZIP 627**, by Dr. [NAME].");
+/// ```
+pub struct RedactorBuilder {
+    detectors: Vec<Box<dyn Detector>>,
+    deny: Vec<(String, PhiCategory)>,
+    allow: HashSet<String>,
+    operators: BTreeMap<PhiCategory, Box<dyn Operator>>,
+    default_operator: Box<dyn Operator>,
+}
+
+impl fmt::Debug for RedactorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedactorBuilder")
+            .field("detectors", &self.detectors.len())
+            .field("deny_list", &self.deny.len())
+            .field("allow_list", &self.allow.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedactorBuilder {
+    /// Adds a detector.
+    pub fn detector(mut self, detector: impl Detector + 'static) -> Self {
+        self.detectors.push(Box::new(detector));
+        self
+    }
+
+    /// Adds every built-in detector: [`PatternDetector`] and
+    /// [`NameDetector`].
+    pub fn safe_harbor_detectors(self) -> Self {
+        self.detector(PatternDetector::new())
+            .detector(NameDetector::new())
+    }
+
+    /// Uses `operator` for spans of `category`.
+    pub fn operator(mut self, category: PhiCategory, operator: impl Operator + 'static) -> Self {
+        self.operators.insert(category, Box::new(operator));
+        self
+    }
+
+    /// Uses `operator` for every category without an operator of its own
+    /// (vault tokens unless changed).
+    pub fn default_operator(mut self, operator: impl Operator + 'static) -> Self {
+        self.default_operator = Box::new(operator);
+        self
+    }
+
+    /// Never redacts a span whose whole text is `term` (without regard to
+    /// case): clinical abbreviations, eponyms, the clinic's own name.
+    pub fn allow(mut self, term: impl AsRef<str>) -> Self {
+        self.allow.insert(term.as_ref().trim().to_lowercase());
+        self
+    }
+
+    /// Always redacts `term` as `category`, wherever it appears, whatever
+    /// its case, spacing and punctuation.
+    pub fn deny(mut self, term: impl Into<String>, category: PhiCategory) -> Self {
+        self.deny.push((term.into(), category));
+        self
+    }
+
+    /// Builds the redactor.
+    ///
+    /// # Errors
+    ///
+    /// [`RedactError::Config`] when there is nothing to detect with (no
+    /// detector and no deny-list term), or a deny-list category is not an
+    /// identifier.
+    pub fn build(self) -> Result<Redactor, RedactError> {
+        if self.deny.iter().any(|(_, c)| !c.is_identifier()) {
+            return Err(RedactError::Config(
+                "deny-list terms must have an identifier category",
+            ));
+        }
+        let deny = TermDetector::new("deny_list", self.deny.iter().map(|(t, c)| (t.as_str(), *c)));
+        let deny = (!deny.is_empty()).then_some(deny);
+        if self.detectors.is_empty() && deny.is_none() {
+            return Err(RedactError::Config(
+                "a redactor needs at least one detector or deny-list term",
+            ));
+        }
+        Ok(Redactor {
+            detectors: self.detectors,
+            deny,
+            allow: self.allow,
+            operators: self.operators,
+            default_operator: self.default_operator,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(start: usize, end: usize, detector: &'static str) -> Span {
+        Span::new(start, end, PhiCategory::Name, 0.5, detector)
+    }
+
+    #[test]
+    fn overlap_resolution_prefers_specific_then_long() {
+        let spans = vec![
+            span(0, 10, "names"),
+            span(2, 5, "patterns"),
+            span(20, 30, "patterns"),
+            span(18, 35, "patterns"),
+            span(40, 44, "names"),
+            span(40, 42, "known_values"),
+        ];
+        let kept: Vec<(usize, usize)> = resolve(spans).iter().map(|s| (s.start, s.end)).collect();
+        assert_eq!(kept, [(2, 5), (18, 35), (40, 42)]);
+    }
+
+    #[test]
+    fn build_refuses_an_empty_configuration() {
+        assert!(matches!(
+            Redactor::builder().build(),
+            Err(RedactError::Config(_))
+        ));
+    }
+}
