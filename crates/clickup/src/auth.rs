@@ -132,9 +132,18 @@ impl OAuthApp {
     }
 }
 
+/// ClickUp's answer to the OAuth code exchange.
 #[derive(serde::Deserialize)]
-pub(crate) struct TokenResponse {
-    pub(crate) access_token: SecretString,
+#[non_exhaustive]
+pub struct AccessToken {
+    /// The access token (no refresh token, no expiry is documented).
+    pub access_token: SecretString,
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(..)")
+    }
 }
 
 #[cfg(test)]

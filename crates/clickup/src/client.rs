@@ -453,7 +453,7 @@ impl ClickUpClient {
         let body = self.plain_json(route, &app.exchange_body(code))?;
         let mut call = Call::new(Method::POST, route, route.to_owned()).body(body);
         call.anonymous = true;
-        let token: crate::auth::TokenResponse = self.fetch(call).await?;
+        let token: crate::auth::AccessToken = self.fetch(call).await?;
         Ok(Credentials::OAuth(token.access_token))
     }
 

@@ -87,8 +87,8 @@ pub mod ratelimit;
 pub mod retry;
 pub mod webhooks;
 
-pub use api::{GetTaskOptions, NewWebhook, OrderBy, TaskQuery, WebhookUpdate};
-pub use auth::{Credentials, OAuthApp};
+pub use api::{ChecklistItemSpec, GetTaskOptions, NewWebhook, OrderBy, TaskQuery, WebhookUpdate};
+pub use auth::{AccessToken, Credentials, OAuthApp};
 pub use client::{
     CLICKUP_SERVICE, ClickUpClient, ClientBuilder, DEFAULT_BASE_URL, STORE_PHI_PURPOSE,
 };

@@ -4,8 +4,8 @@ use serde::Serialize;
 use crate::client::{Call, ClickUpClient, segment};
 use crate::error::Error;
 use crate::models::{
-    Empty, FolderId, Guest, GuestEnvelope, GuestPermission, GuestSpec, ListId, TaskRef, UserId,
-    Workspace, WorkspaceEnvelope, WorkspaceId,
+    FolderId, Guest, GuestEnvelope, GuestPermission, GuestSpec, ListId, TaskRef, UserId, Workspace,
+    WorkspaceEnvelope, WorkspaceId,
 };
 
 #[derive(Serialize)]
@@ -73,13 +73,17 @@ impl ClickUpClient {
     /// # Errors
     ///
     /// Any [`Error`] from the transport or ClickUp.
-    pub async fn remove_guest(&self, workspace: &WorkspaceId, guest: &UserId) -> Result<(), Error> {
+    pub async fn remove_guest(
+        &self,
+        workspace: &WorkspaceId,
+        guest: &UserId,
+    ) -> Result<Workspace, Error> {
         let call = Call::new(
             Method::DELETE,
             "/v2/team/{team_id}/guest/{guest_id}",
             format!("/v2/team/{workspace}/guest/{guest}"),
         );
-        self.fetch::<Empty>(call).await.map(drop)
+        Ok(self.fetch::<WorkspaceEnvelope>(call).await?.team)
     }
 
     async fn share(
@@ -89,15 +93,12 @@ impl ClickUpClient {
         path: String,
         query: Vec<(&'static str, String)>,
         permission: Option<GuestPermission>,
-    ) -> Result<Option<Guest>, Error> {
+    ) -> Result<Guest, Error> {
         let mut call = Call::new(method, route, path).query(query);
-        match permission {
-            Some(permission_level) => {
-                call = call.body(self.plain_json(route, &PermissionBody { permission_level })?);
-                Ok(Some(self.fetch::<GuestEnvelope>(call).await?.guest))
-            }
-            None => self.fetch::<Empty>(call).await.map(|_| None),
+        if let Some(permission_level) = permission {
+            call = call.body(self.plain_json(route, &PermissionBody { permission_level })?);
         }
+        Ok(self.fetch::<GuestEnvelope>(call).await?.guest)
     }
 
     /// Shares a task with a guest (`POST /v2/task/{task_id}/guest/{guest_id}`).
@@ -113,20 +114,13 @@ impl ClickUpClient {
     ) -> Result<Guest, Error> {
         let task = task.into();
         let path = format!("/v2/task/{}/guest/{guest}", segment(task.path_id()));
-        self.share(
-            Method::POST,
-            "/v2/task/{task_id}/guest/{guest_id}",
-            path,
-            task.query(),
-            Some(permission),
-        )
-        .await?
-        .ok_or(Error::Config(
-            "unreachable: a share with a permission answers a guest",
-        ))
+        let route = "/v2/task/{task_id}/guest/{guest_id}";
+        self.share(Method::POST, route, path, task.query(), Some(permission))
+            .await
     }
 
-    /// Stops sharing a task with a guest.
+    /// Stops sharing a task with a guest
+    /// (`DELETE /v2/task/{task_id}/guest/{guest_id}`); answers the guest.
     ///
     /// # Errors
     ///
@@ -135,18 +129,12 @@ impl ClickUpClient {
         &self,
         task: impl Into<TaskRef>,
         guest: &UserId,
-    ) -> Result<(), Error> {
+    ) -> Result<Guest, Error> {
         let task = task.into();
         let path = format!("/v2/task/{}/guest/{guest}", segment(task.path_id()));
-        self.share(
-            Method::DELETE,
-            "/v2/task/{task_id}/guest/{guest_id}",
-            path,
-            task.query(),
-            None,
-        )
-        .await
-        .map(drop)
+        let route = "/v2/task/{task_id}/guest/{guest_id}";
+        self.share(Method::DELETE, route, path, task.query(), None)
+            .await
     }
 
     /// Shares a list with a guest (`POST /v2/list/{list_id}/guest/{guest_id}`).
@@ -160,34 +148,27 @@ impl ClickUpClient {
         guest: &UserId,
         permission: GuestPermission,
     ) -> Result<Guest, Error> {
-        self.share(
-            Method::POST,
-            "/v2/list/{list_id}/guest/{guest_id}",
-            format!("/v2/list/{list}/guest/{guest}"),
-            Vec::new(),
-            Some(permission),
-        )
-        .await?
-        .ok_or(Error::Config(
-            "unreachable: a share with a permission answers a guest",
-        ))
+        let path = format!("/v2/list/{list}/guest/{guest}");
+        let route = "/v2/list/{list_id}/guest/{guest_id}";
+        self.share(Method::POST, route, path, Vec::new(), Some(permission))
+            .await
     }
 
-    /// Stops sharing a list with a guest.
+    /// Stops sharing a list with a guest
+    /// (`DELETE /v2/list/{list_id}/guest/{guest_id}`); answers the guest.
     ///
     /// # Errors
     ///
     /// Any [`Error`] from the transport or ClickUp.
-    pub async fn remove_guest_from_list(&self, list: &ListId, guest: &UserId) -> Result<(), Error> {
-        self.share(
-            Method::DELETE,
-            "/v2/list/{list_id}/guest/{guest_id}",
-            format!("/v2/list/{list}/guest/{guest}"),
-            Vec::new(),
-            None,
-        )
-        .await
-        .map(drop)
+    pub async fn remove_guest_from_list(
+        &self,
+        list: &ListId,
+        guest: &UserId,
+    ) -> Result<Guest, Error> {
+        let path = format!("/v2/list/{list}/guest/{guest}");
+        let route = "/v2/list/{list_id}/guest/{guest_id}";
+        self.share(Method::DELETE, route, path, Vec::new(), None)
+            .await
     }
 
     /// Shares a folder with a guest
@@ -202,20 +183,14 @@ impl ClickUpClient {
         guest: &UserId,
         permission: GuestPermission,
     ) -> Result<Guest, Error> {
-        self.share(
-            Method::POST,
-            "/v2/folder/{folder_id}/guest/{guest_id}",
-            format!("/v2/folder/{folder}/guest/{guest}"),
-            Vec::new(),
-            Some(permission),
-        )
-        .await?
-        .ok_or(Error::Config(
-            "unreachable: a share with a permission answers a guest",
-        ))
+        let path = format!("/v2/folder/{folder}/guest/{guest}");
+        let route = "/v2/folder/{folder_id}/guest/{guest_id}";
+        self.share(Method::POST, route, path, Vec::new(), Some(permission))
+            .await
     }
 
-    /// Stops sharing a folder with a guest.
+    /// Stops sharing a folder with a guest
+    /// (`DELETE /v2/folder/{folder_id}/guest/{guest_id}`); answers the guest.
     ///
     /// # Errors
     ///
@@ -224,15 +199,10 @@ impl ClickUpClient {
         &self,
         folder: &FolderId,
         guest: &UserId,
-    ) -> Result<(), Error> {
-        self.share(
-            Method::DELETE,
-            "/v2/folder/{folder_id}/guest/{guest_id}",
-            format!("/v2/folder/{folder}/guest/{guest}"),
-            Vec::new(),
-            None,
-        )
-        .await
-        .map(drop)
+    ) -> Result<Guest, Error> {
+        let path = format!("/v2/folder/{folder}/guest/{guest}");
+        let route = "/v2/folder/{folder_id}/guest/{guest_id}";
+        self.share(Method::DELETE, route, path, Vec::new(), None)
+            .await
     }
 }

@@ -22,6 +22,7 @@ mod views;
 mod webhooks;
 mod workspaces;
 
+pub use checklists::ChecklistItemSpec;
 pub use tasks::{GetTaskOptions, OrderBy, TaskQuery};
 pub use webhooks::{NewWebhook, WebhookUpdate};
 

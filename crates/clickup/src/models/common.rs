@@ -488,6 +488,46 @@ impl Priority {
     }
 }
 
+/// Deserializes a priority sent as an object, a level (`1`, `"1"`) or null.
+pub(crate) fn opt_priority<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Priority>, D::Error> {
+    let raw: Option<serde_json::Value> = Option::deserialize(d)?;
+    Ok(match raw {
+        Some(value @ serde_json::Value::Object(_)) => Some(
+            Priority::deserialize(value)
+                .map_err(|_| de::Error::custom("a priority object was malformed"))?,
+        ),
+        Some(serde_json::Value::Number(n)) => Some(Priority {
+            id: Some(n.to_string()),
+            ..Priority::default()
+        }),
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(Priority {
+            id: Some(s),
+            ..Priority::default()
+        }),
+        _ => None,
+    })
+}
+
+/// Deserializes an array that ClickUp may send as `null` or, in places, as
+/// a single object.
+pub(crate) fn vec_or_one<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany<T> {
+        Many(Vec<T>),
+        One(T),
+    }
+    Ok(match Option::<OneOrMany<T>>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::Many(items)) => items,
+        Some(OneOrMany::One(item)) => vec![item],
+    })
+}
+
 /// A short reference to a list, folder or space inside another object.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
@@ -511,13 +551,13 @@ pub struct PlaceRef {
 #[non_exhaustive]
 pub struct Tag {
     /// Tag name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Foreground colour.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_fg: Option<String>,
     /// Background colour.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_bg: Option<String>,
     /// User id of the creator.
     #[serde(

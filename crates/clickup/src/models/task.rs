@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::common::{
     AttachmentId, ChecklistId, ChecklistItemId, FreeText, ListId, PlaceRef, Priority, Status, Tag,
     TaskId, Timestamp, User, UserId, WorkspaceId, null_vec, opt_bool, opt_f64, opt_i64, opt_id,
-    opt_string_or_number, opt_timestamp,
+    opt_priority, opt_string_or_number, opt_timestamp, vec_or_one,
 };
 use super::field::{CustomField, InlineField};
 
@@ -79,7 +79,7 @@ pub struct Task {
     #[serde(default, deserialize_with = "opt_id")]
     pub top_level_parent: Option<TaskId>,
     /// Priority.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "opt_priority")]
     pub priority: Option<Priority>,
     /// Due date.
     #[serde(default, deserialize_with = "opt_timestamp")]
@@ -97,7 +97,7 @@ pub struct Task {
     #[serde(default, deserialize_with = "opt_i64")]
     pub time_spent: Option<i64>,
     /// Custom fields that apply to the task, with values.
-    #[serde(default, deserialize_with = "null_vec")]
+    #[serde(default, deserialize_with = "vec_or_one")]
     pub custom_fields: Vec<CustomField>,
     /// Dependencies.
     #[serde(default, deserialize_with = "null_vec")]
