@@ -44,7 +44,7 @@ fn sample_log(dir: &Path, events: usize, rotate_after: Option<u64>) -> Vec<Vec<u
             .purpose("summarize")
             .target(Target::new("vendor", "service", "api.example.test"))
             .data(DataSummary::new().category(PhiCategory::Diagnosis, i as u64))
-            .outcome(if i % 2 == 0 {
+            .outcome(if i.is_multiple_of(2) {
                 Outcome::Success
             } else {
                 Outcome::refused(["no baa"])
@@ -350,7 +350,7 @@ fn rechain(segments: &[Vec<u8>]) -> Vec<Vec<u8>> {
                     None => body,
                 };
                 let hash = hex::encode(Sha256::digest(body.as_bytes()));
-                out.extend_from_slice(body[..body.len() - 1].as_bytes());
+                out.extend_from_slice(&body.as_bytes()[..body.len() - 1]);
                 out.extend_from_slice(format!(r#","hash":"{hash}"}}"#).as_bytes());
                 out.push(b'\n');
                 prev = hash;
@@ -441,4 +441,31 @@ fn ed25519_checkpoints_verify_with_the_public_key_only() {
     let report = verify(&[path], &VerifyOptions::new().key(public)).unwrap();
     assert_eq!(report.events, 5);
     assert_eq!(report.checkpoints, 3);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Arbitrary bytes spliced into a valid log never verify and never
+    /// make the verifier panic.
+    #[test]
+    fn spliced_garbage_is_rejected(
+        at in 0usize..10_000,
+        garbage in proptest::collection::vec(proptest::prelude::any::<u8>(), 1..64),
+    ) {
+        let segments = sample_segments();
+        let mut tampered = segments.to_vec();
+        let at = at % (tampered[0].len() + 1);
+        tampered[0].splice(at..at, garbage);
+        proptest::prop_assert!(check(&tampered, &VerifyOptions::new()).is_err());
+    }
+}
+
+/// One small sample log, written once for the property test.
+fn sample_segments() -> &'static [Vec<u8>] {
+    static SAMPLE: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        sample_log(dir.path(), 4, None)
+    })
 }
