@@ -484,14 +484,14 @@ impl VendorRegistry {
             }),
             BaaStatus::Signed => {
                 let at = request.at();
-                if let Some(from) = baa.in_force_from(self.utc_offset)
+                if let Some(from) = self.in_force_from(baa)
                     && at < from
                 {
                     reasons.push(RefusalReason::NotYetEffective {
                         effective_on: baa.effective_on().unwrap_or(from.date()),
                     });
                 }
-                if let Some(until) = baa.in_force_until(self.utc_offset)
+                if let Some(until) = self.in_force_until(baa)
                     && at >= until
                 {
                     reasons.push(RefusalReason::Expired {

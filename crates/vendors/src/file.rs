@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
-use time::{Date, Month, UtcOffset};
+use time::{Date, Month};
 
 use crate::model::{BaaStatus, DataHandling, Evaluation};
+use crate::zone::Zone;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,17 +28,15 @@ pub(crate) struct RegistryFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SettingsFile {
-    #[serde(default = "utc", deserialize_with = "offset")]
-    pub(crate) utc_offset: UtcOffset,
+    // `utc_offset` was the first name of the field, kept so older files
+    // still load.
+    #[serde(default = "Zone::utc", alias = "utc_offset", deserialize_with = "zone")]
+    pub(crate) time_zone: Zone,
     pub(crate) max_retention_days: u32,
     #[serde(default)]
     pub(crate) allowed_regions: Vec<String>,
     #[serde(default = "default_warning_days")]
     pub(crate) expiry_warning_days: u32,
-}
-
-fn utc() -> UtcOffset {
-    UtcOffset::UTC
 }
 
 fn default_warning_days() -> u32 {
@@ -146,57 +145,13 @@ fn to_date(value: &toml::value::Datetime) -> Result<Date, String> {
     }
 }
 
-/// Reads `"UTC"`, `"Z"` or a fixed offset such as `"-05:00"`.
-fn offset<'de, D: Deserializer<'de>>(deserializer: D) -> Result<UtcOffset, D::Error> {
+/// Reads a fixed offset or an IANA zone name.
+fn zone<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Zone, D::Error> {
     let text = String::deserialize(deserializer)?;
-    parse_offset(&text).ok_or_else(|| {
-        D::Error::custom("expected \"UTC\" or a fixed offset such as \"-05:00\" or \"+01:00\"")
+    Zone::parse(&text).ok_or_else(|| {
+        D::Error::custom(
+            "expected \"UTC\", a fixed offset such as \"-05:00\", \
+             or an IANA zone name such as \"America/New_York\"",
+        )
     })
-}
-
-fn parse_offset(text: &str) -> Option<UtcOffset> {
-    if text.eq_ignore_ascii_case("utc") || text == "Z" {
-        return Some(UtcOffset::UTC);
-    }
-    let sign = match text.as_bytes().first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let (hours, minutes) = text[1..].split_once(':')?;
-    let digits = |s: &str| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(hours) || !digits(minutes) {
-        return None;
-    }
-    let hours: i8 = hours.parse().ok()?;
-    let minutes: i8 = minutes.parse().ok()?;
-    if minutes >= 60 {
-        return None;
-    }
-    UtcOffset::from_hms(sign * hours, sign * minutes, 0).ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn offsets() {
-        assert_eq!(parse_offset("UTC"), Some(UtcOffset::UTC));
-        assert_eq!(parse_offset("Z"), Some(UtcOffset::UTC));
-        assert_eq!(parse_offset("+00:00"), Some(UtcOffset::UTC));
-        assert_eq!(
-            parse_offset("-05:30"),
-            Some(UtcOffset::from_hms(-5, -30, 0).unwrap())
-        );
-        assert_eq!(
-            parse_offset("+14:00"),
-            Some(UtcOffset::from_hms(14, 0, 0).unwrap())
-        );
-        for bad in [
-            "", "05:00", "+5:00", "+05:60", "+05", "EST", "+0500", "+30:00",
-        ] {
-            assert_eq!(parse_offset(bad), None, "{bad}");
-        }
-    }
 }

@@ -38,9 +38,9 @@
 //!   cannot check the agreement itself. The sample registry in
 //!   `examples/config/vendors.toml` must be verified against a team's own
 //!   signed documents.
-//! - Dates are read at one fixed UTC offset for the whole registry, not in
-//!   a named time zone: daylight saving time is not followed, so around a
-//!   boundary a decision may be off by the hour the offset differs.
+//! - One time zone applies to every date in the registry. An agreement
+//!   signed under another jurisdiction's calendar must be entered with
+//!   its dates shifted by hand.
 //! - A clearance is an answer for one instant. It is not revoked when the
 //!   agreement later lapses; ask again for every transmission.
 //!
@@ -120,7 +120,7 @@
 //! # The registry file
 //!
 //! `examples/config/vendors.toml` at the repository root is a commented,
-//! complete sample. In short: a `[registry]` table (`utc_offset`,
+//! complete sample. In short: a `[registry]` table (`time_zone`,
 //! `max_retention_days`, `allowed_regions`, `expiry_warning_days`), a
 //! `[purposes.<name>]` table per purpose, and a `[[vendor]]` per business
 //! associate with its `[[vendor.service]]`s (each with `data_handling`),
@@ -135,6 +135,7 @@ mod host;
 mod model;
 mod registry;
 mod warning;
+mod zone;
 
 pub use clearance::{Clearance, ClearanceRequest, Refusal, RefusalReason};
 pub use error::{Issue, IssueKind, LoadError, Position};

@@ -5,7 +5,7 @@ use std::fmt;
 
 use phiguard_phi::CategorySet;
 use serde::Deserialize;
-use time::{Date, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use time::Date;
 
 /// A business associate: a company that may receive PHI on the covered
 /// entity's behalf, with the services it offers and the agreements signed
@@ -152,10 +152,11 @@ impl fmt::Display for BaaStatus {
 /// A business associate agreement (45 CFR 164.504(e)) as the compliance
 /// office recorded it.
 ///
-/// Dates are calendar days read in the registry's UTC offset. The
+/// Dates are calendar days read in the registry's time zone. The
 /// agreement is in force from the first instant of `effective_on` through
 /// the last instant of `expires_on`: the expiry date is the last day
-/// covered, as contracts usually word it.
+/// covered, as contracts usually word it. See
+/// [`VendorRegistry::in_force_from`](crate::VendorRegistry::in_force_from).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaaRecord {
     pub(crate) id: String,
@@ -259,26 +260,6 @@ impl BaaRecord {
     pub fn notes(&self) -> Option<&str> {
         self.notes.as_deref()
     }
-
-    /// The first instant the agreement is in force, at `offset`.
-    pub fn in_force_from(&self, offset: UtcOffset) -> Option<OffsetDateTime> {
-        self.effective_on.map(|day| start_of(day, offset))
-    }
-
-    /// The first instant the agreement is no longer in force, at `offset`:
-    /// the start of the day after `expires_on`. `None` when it has no
-    /// fixed term.
-    pub fn in_force_until(&self, offset: UtcOffset) -> Option<OffsetDateTime> {
-        // The day after the last representable date does not exist; such
-        // an agreement never runs out.
-        self.expires_on
-            .and_then(Date::next_day)
-            .map(|day| start_of(day, offset))
-    }
-}
-
-pub(crate) fn start_of(day: Date, offset: UtcOffset) -> OffsetDateTime {
-    PrimitiveDateTime::new(day, Time::MIDNIGHT).assume_offset(offset)
 }
 
 /// How a service handles the data it receives.

@@ -4,12 +4,13 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use phiguard_phi::{CategorySet, PhiCategory};
-use time::UtcOffset;
+use time::{Date, OffsetDateTime};
 
 use crate::error::{Issue, IssueKind, LoadError};
 use crate::file::{BaaFile, RegistryFile, ServiceFile, VendorFile};
 use crate::host::{self, HostKey};
 use crate::model::{BaaRecord, BaaStatus, Purpose, Service, Vendor};
+use crate::zone::Zone;
 
 /// The vendor registry: every business associate, its services and
 /// agreements, and the registry-wide limits clearances are held to.
@@ -18,7 +19,7 @@ use crate::model::{BaaRecord, BaaStatus, Purpose, Service, Vendor};
 /// behind an `Arc`.
 #[derive(Debug, Clone)]
 pub struct VendorRegistry {
-    pub(crate) utc_offset: UtcOffset,
+    pub(crate) zone: Zone,
     pub(crate) max_retention_days: u32,
     pub(crate) allowed_regions: Vec<String>,
     pub(crate) expiry_warning_days: u32,
@@ -63,9 +64,29 @@ impl VendorRegistry {
         Self::from_toml_str(&text)
     }
 
-    /// The UTC offset agreement and review dates are read in.
-    pub fn utc_offset(&self) -> UtcOffset {
-        self.utc_offset
+    /// The time zone agreement and review dates are read in, as the
+    /// registry wrote it: `UTC`, a fixed offset such as `-05:00`, or an
+    /// IANA name such as `America/New_York` (daylight saving time
+    /// followed).
+    pub fn time_zone(&self) -> &str {
+        self.zone.name()
+    }
+
+    /// The first instant `baa` is in force: the start of its effective
+    /// date in the registry's time zone. `None` when no date is recorded.
+    pub fn in_force_from(&self, baa: &BaaRecord) -> Option<OffsetDateTime> {
+        baa.effective_on().map(|day| self.zone.start_of(day))
+    }
+
+    /// The first instant `baa` is no longer in force: the start of the day
+    /// after its expiry date in the registry's time zone. `None` when it
+    /// has no fixed term.
+    pub fn in_force_until(&self, baa: &BaaRecord) -> Option<OffsetDateTime> {
+        // The day after the last representable date does not exist; such
+        // an agreement never runs out.
+        baa.expires_on()
+            .and_then(Date::next_day)
+            .map(|day| self.zone.start_of(day))
     }
 
     /// The longest retention, in days, a cleared service may have.
@@ -240,7 +261,7 @@ impl Builder {
             });
         }
         Ok(VendorRegistry {
-            utc_offset: settings.utc_offset,
+            zone: settings.time_zone,
             max_retention_days: settings.max_retention_days,
             allowed_regions,
             expiry_warning_days: settings.expiry_warning_days,

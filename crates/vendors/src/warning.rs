@@ -84,11 +84,11 @@ impl VendorRegistry {
     /// within `within_days` days (or already past), overdue reviews, and
     /// vendors with a signed agreement but no evaluation.
     ///
-    /// Days are counted as calendar days in the registry's UTC offset.
+    /// Days are counted as calendar days in the registry's time zone.
     /// Use [`expiry_warning_days`](VendorRegistry::expiry_warning_days)
     /// for the window the registry itself sets.
     pub fn warnings(&self, at: OffsetDateTime, within_days: u32) -> Vec<Warning> {
-        let today = at.to_offset(self.utc_offset).date();
+        let today = self.zone.date_of(at);
         let mut warnings = Vec::new();
 
         for vendor in &self.vendors {

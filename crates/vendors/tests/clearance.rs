@@ -178,11 +178,11 @@ fn in_force_through_the_whole_expiry_date_utc() {
 #[test]
 fn boundaries_follow_the_registry_offset_west_of_utc() {
     let registry = Fixture {
-        offset: "-05:00",
+        zone: "-05:00",
         ..Fixture::default()
     }
     .registry();
-    assert_eq!(registry.utc_offset().whole_hours(), -5);
+    assert_eq!(registry.time_zone(), "-05:00");
 
     // Midnight at -05:00 is 05:00 UTC.
     assert!(
@@ -224,7 +224,7 @@ fn boundaries_follow_the_registry_offset_west_of_utc() {
 #[test]
 fn boundaries_follow_the_registry_offset_east_of_utc() {
     let registry = Fixture {
-        offset: "+05:30",
+        zone: "+05:30",
         ..Fixture::default()
     }
     .registry();
@@ -248,6 +248,39 @@ fn boundaries_follow_the_registry_offset_east_of_utc() {
         registry
             .clear(&request(datetime!(2027-01-31 18:30 UTC)))
             .is_err()
+    );
+}
+
+#[test]
+fn boundaries_follow_daylight_saving_time_in_a_named_zone() {
+    // Effective in New York winter (UTC-5), last day in summer (UTC-4).
+    let registry = Fixture {
+        zone: "America/New_York",
+        ..Fixture::default()
+    }
+    .baa_with("expires_on = 2027-01-31", "expires_on = 2026-07-31")
+    .registry();
+    assert_eq!(registry.time_zone(), "America/New_York");
+    let baa = registry.baa("acme-baa").unwrap();
+    assert_eq!(
+        registry.in_force_from(baa),
+        Some(datetime!(2026-02-01 05:00 UTC))
+    );
+    assert_eq!(
+        registry.in_force_until(baa),
+        Some(datetime!(2026-08-01 04:00 UTC))
+    );
+
+    let at = |instant| registry.clear(&request(instant));
+    assert!(at(datetime!(2026-02-01 04:59:59.999_999_999 UTC)).is_err());
+    assert!(at(datetime!(2026-02-01 05:00 UTC)).is_ok());
+    assert!(at(datetime!(2026-08-01 03:59:59.999_999_999 UTC)).is_ok());
+    let refusal = at(datetime!(2026-08-01 04:00 UTC)).unwrap_err();
+    assert_eq!(
+        refusal.reasons(),
+        [RefusalReason::Expired {
+            last_day: Some(date!(2026 - 07 - 31))
+        }]
     );
 }
 

@@ -110,7 +110,12 @@ fn wrong_types_and_values() {
             "\"thirty\"",
         ),
         ("max_retention_days = 30", "max_retention_days = -1", "= -1"),
-        ("utc_offset = \"UTC\"", "utc_offset = \"EST\"", "\"EST\""),
+        ("time_zone = \"UTC\"", "time_zone = \"EST\"", "\"EST\""),
+        (
+            "time_zone = \"UTC\"",
+            "time_zone = \"America/Nowhere\"",
+            "Nowhere",
+        ),
         ("status = \"signed\"", "status = \"singed\"", "\"singed\""),
         (
             "effective_on = 2026-02-01",
@@ -154,6 +159,21 @@ fn missing_required_table_or_field() {
         error.to_string().contains("trains_on_customer_data"),
         "{error}"
     );
+}
+
+#[test]
+fn utc_offset_is_read_as_the_time_zone() {
+    let text = Fixture::default()
+        .toml()
+        .replace("time_zone = \"UTC\"", "utc_offset = \"+02:00\"");
+    let registry = VendorRegistry::from_toml_str(&text).unwrap();
+    assert_eq!(registry.time_zone(), "+02:00");
+    // Both at once is ambiguous.
+    let both = Fixture::default().toml().replace(
+        "time_zone = \"UTC\"",
+        "time_zone = \"UTC\"\nutc_offset = \"UTC\"",
+    );
+    assert!(matches!(load(&both), LoadError::Syntax { .. }));
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn lapsed_while_still_marked_signed() {
 #[test]
 fn days_are_counted_in_the_registry_offset() {
     let registry = Fixture {
-        offset: "-05:00",
+        zone: "-05:00",
         ..Fixture::default()
     }
     .registry();
@@ -68,6 +68,24 @@ fn days_are_counted_in_the_registry_offset() {
     );
     assert!(matches!(
         registry.warnings(datetime!(2027-02-01 05:00 UTC), 30)[..],
+        [Warning::BaaLapsed { .. }]
+    ));
+}
+
+#[test]
+fn days_are_counted_in_a_named_zone() {
+    let registry = Fixture {
+        zone: "America/Los_Angeles",
+        ..Fixture::default()
+    }
+    .registry();
+    // 07:59 UTC on 1 February is still 31 January in Los Angeles (UTC-8).
+    assert_eq!(
+        registry.warnings(datetime!(2027-02-01 07:59 UTC), 30),
+        [expiring(0)]
+    );
+    assert!(matches!(
+        registry.warnings(datetime!(2027-02-01 08:00 UTC), 30)[..],
         [Warning::BaaLapsed { .. }]
     ));
 }

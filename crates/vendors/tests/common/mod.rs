@@ -36,7 +36,7 @@ required_configuration = ["zero_data_retention"]
 
 /// One vendor (`acme`) with one service (`acme-chat`) and one agreement.
 pub(crate) struct Fixture {
-    pub(crate) offset: &'static str,
+    pub(crate) zone: &'static str,
     pub(crate) allowed_regions: &'static str,
     pub(crate) regions: &'static str,
     pub(crate) confirmed: &'static str,
@@ -52,7 +52,7 @@ pub(crate) struct Fixture {
 impl Default for Fixture {
     fn default() -> Self {
         Fixture {
-            offset: "UTC",
+            zone: "UTC",
             allowed_regions: r#"["us", "eastus"]"#,
             regions: r#"["us"]"#,
             confirmed: r#"["zero_data_retention"]"#,
@@ -70,7 +70,7 @@ impl Fixture {
     pub(crate) fn toml(&self) -> String {
         let mut text = format!(
             r#"[registry]
-utc_offset = "{offset}"
+time_zone = "{zone}"
 max_retention_days = 30
 allowed_regions = {allowed}
 expiry_warning_days = 30
@@ -99,7 +99,7 @@ confirmed_configuration = {confirmed}
 [vendor.service.data_handling]
 {handling}
 "#,
-            offset = self.offset,
+            zone = self.zone,
             allowed = self.allowed_regions,
             regions = self.regions,
             confirmed = self.confirmed,
