@@ -1,0 +1,124 @@
+//! Accuracy and speed of the default Safe Harbor redactor.
+//!
+//! ```text
+//! cargo run --release -p phiguard-redact --example eval [-- --bytes N --seed S --save DIR]
+//! ```
+//!
+//! Prints one table per annotated set (text from `gen_text.py`, the
+//! presidio-research synthetic sentences, the crate's own clinical cases),
+//! then the single-thread throughput on the generated text. With `--save
+//! DIR` the generated text and its gold spans are kept there, so the
+//! Python anchors can run on the very same file.
+
+#[path = "../tests/support/eval.rs"]
+mod eval;
+
+use std::time::{Duration, Instant};
+
+use phiguard_redact::{RedactionSession, Redactor};
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn main() {
+    let bytes: usize = arg("--bytes")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1 << 20);
+    let seed: u64 = arg("--seed").and_then(|v| v.parse().ok()).unwrap_or(7);
+    let redactor = Redactor::safe_harbor();
+
+    let Some(shared) = eval::shared() else {
+        println!("../shared is absent: only the crate's own cases are scored");
+        let mut score = eval::Score::default();
+        for doc in eval::clinical_cases() {
+            let found = eval::detect(&redactor, &doc.text);
+            score.add(&doc, &found);
+        }
+        println!("{}", score.table("own clinical cases"));
+        return;
+    };
+
+    // gen_text.py
+    let generated =
+        eval::gen_text(&shared, bytes, seed).expect("gen_text.py runs (python3 needed)");
+    if let Some(dir) = arg("--save") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("save dir");
+        std::fs::write(dir.join("synth.txt"), &generated.text).expect("save text");
+        println!(
+            "saved the generated text to {}",
+            dir.join("synth.txt").display()
+        );
+    }
+    let mut score = eval::Score::default();
+    let found = eval::detect(&redactor, &generated.text);
+    score.add(&generated, &found);
+    println!(
+        "{}",
+        score.table(&format!(
+            "gen_text.py --bytes {bytes} --seed {seed} ({} gold spans)",
+            generated.gold.len()
+        ))
+    );
+
+    // presidio-research synthetic sentences
+    let docs = eval::presidio(&shared, usize::MAX).expect("presidio-synth readable");
+    let mut score = eval::Score::default();
+    for doc in &docs {
+        score.add(doc, &eval::detect(&redactor, &doc.text));
+    }
+    println!(
+        "{}",
+        score.table(&format!(
+            "presidio-synth synth_dataset_v2 ({} sentences)",
+            docs.len()
+        ))
+    );
+
+    // Own cases
+    let mut score = eval::Score::default();
+    let cases = eval::clinical_cases();
+    for doc in &cases {
+        score.add(doc, &eval::detect(&redactor, &doc.text));
+    }
+    println!(
+        "{}",
+        score.table(&format!("own clinical cases ({} lines)", cases.len()))
+    );
+
+    // Throughput: best and median of several runs, one thread.
+    let text = &generated.text;
+    let mb = text.len() as f64 / 1e6;
+    for (what, redact) in [("detect", false), ("redact (vault tokens)", true)] {
+        let mut times: Vec<Duration> = (0..9)
+            .map(|_| {
+                let mut session = RedactionSession::new();
+                let start = Instant::now();
+                if redact {
+                    std::hint::black_box(redactor.redact(text, &mut session).expect("redact"));
+                } else {
+                    std::hint::black_box(redactor.detect(text, &mut session).expect("detect"));
+                }
+                start.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!(
+            "throughput {what}: {:.1} MB/s median, {:.1} MB/s best ({} bytes, {:.1} ms median)",
+            mb / times[4].as_secs_f64(),
+            mb / times[0].as_secs_f64(),
+            text.len(),
+            times[4].as_secs_f64() * 1e3,
+        );
+    }
+    let start = Instant::now();
+    let _ = Redactor::safe_harbor();
+    println!(
+        "building a Safe Harbor redactor (word lists already loaded): {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
+}
