@@ -629,3 +629,33 @@ fn category_names(name: &str) -> Option<CategorySet> {
         _ => name.parse::<PhiCategory>().ok().map(CategorySet::from),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_and_decisions_cross_threads() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<VendorRegistry>();
+        shared::<crate::Clearance>();
+        shared::<crate::Refusal>();
+        shared::<LoadError>();
+    }
+
+    #[test]
+    fn category_shorthands() {
+        assert_eq!(category_names("all"), Some(CategorySet::all()));
+        assert_eq!(
+            category_names("identifiers"),
+            Some(CategorySet::identifiers())
+        );
+        assert_eq!(category_names("clinical"), Some(CategorySet::clinical()));
+        assert_eq!(
+            category_names("ssn"),
+            Some(CategorySet::from(PhiCategory::Ssn))
+        );
+        assert_eq!(category_names("Ssn"), None);
+        assert_eq!(category_names("identifier"), None);
+    }
+}

@@ -174,3 +174,80 @@ fn sample_has_no_warnings_until_reviews_fall_due() {
     let later = datetime!(2028-06-01 00:00 UTC);
     assert!(!registry.warnings(later, 0).is_empty());
 }
+
+/// Every decision the registry makes over a grid of requests: which
+/// (service, purpose, categories, feature) combinations it clears.
+fn granted(registry: &VendorRegistry) -> Vec<String> {
+    let services = [
+        "clickup-api-v2",
+        "azure-openai-chat",
+        "aws-bedrock",
+        "openai-api",
+        "anthropic-messages",
+        "mistral-chat",
+    ];
+    let purposes = [
+        "summarize",
+        "draft",
+        "billing_code_suggestion",
+        "diagnosis",
+        "store_phi",
+    ];
+    let category_sets = [
+        CategorySet::identifiers(),
+        CategorySet::clinical(),
+        CategorySet::all(),
+    ];
+    let features = [
+        None,
+        Some("web_search"),
+        Some("image_input"),
+        Some("stored_responses"),
+        Some("clickup_brain"),
+    ];
+    let mut granted = Vec::new();
+    for service in services {
+        for purpose in purposes {
+            for categories in category_sets {
+                for feature in features {
+                    let mut request = request(service, purpose, categories);
+                    if let Some(feature) = feature {
+                        request = request.feature(feature);
+                    }
+                    if registry.clear(&request).is_ok() {
+                        granted.push(format!("{service} {purpose} {categories:?} {feature:?}"));
+                    }
+                }
+            }
+        }
+    }
+    granted
+}
+
+#[test]
+fn a_truncated_sample_never_clears_more_than_the_whole_file() {
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let full = granted(&VendorRegistry::from_toml_str(&text).unwrap());
+    assert!(full.len() > 10, "{full:?}");
+
+    // Every line boundary, and a spread of cuts inside lines.
+    let mut cuts: Vec<usize> = text.match_indices('\n').map(|(i, _)| i + 1).collect();
+    cuts.extend((0..text.len()).step_by(29));
+    let mut loaded = 0;
+    for cut in cuts {
+        let Some(prefix) = text.get(..cut) else {
+            continue;
+        };
+        if let Ok(registry) = VendorRegistry::from_toml_str(prefix) {
+            loaded += 1;
+            for grant in granted(&registry) {
+                assert!(
+                    full.contains(&grant),
+                    "cut at byte {cut} grants {grant}, which the whole file refuses"
+                );
+            }
+        }
+    }
+    // Many cuts still load (between tables), so the check above ran.
+    assert!(loaded > 20, "{loaded}");
+}
