@@ -311,7 +311,28 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     body: &[u8],
 ) -> Result<T, Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| decode_error(route, e))?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut error = decode_error(route, e);
+        // PHI fields turn every inner failure into a value-free "data"
+        // error; a second, model-free pass tells broken JSON (syntax, a
+        // truncated body) apart from a shape mismatch.
+        if let Err(raw) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+            if let Error::Decode {
+                kind, line, column, ..
+            } = &mut error
+            {
+                *kind = match raw.classify() {
+                    serde_json::error::Category::Eof => "eof",
+                    serde_json::error::Category::Syntax => "syntax",
+                    serde_json::error::Category::Io => "io",
+                    serde_json::error::Category::Data => "data",
+                };
+                *line = raw.line();
+                *column = raw.column();
+            }
+        }
+        error
+    })?;
     de.end().map_err(|inner| Error::Decode {
         route,
         path: String::from("."),

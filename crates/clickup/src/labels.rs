@@ -301,6 +301,12 @@ impl LabelSchema {
         !self.places.is_empty()
     }
 
+    /// True when the schema declares this list itself (so its folder and
+    /// space do not matter).
+    pub(crate) fn declares_list(&self, id: &str) -> bool {
+        self.places.contains_key(&(PlaceKind::List, id.to_owned()))
+    }
+
     /// True when some place declaration needs the folder or space of a
     /// list to decide.
     pub(crate) fn has_upper_places(&self) -> bool {

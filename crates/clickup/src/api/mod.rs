@@ -103,6 +103,9 @@ impl ClickUpClient {
         if !self.labels().has_places() {
             return Ok(Place::default());
         }
+        if self.labels().declares_list(list) {
+            return Ok(Place::list(list));
+        }
         if let Some(place) = self.known_list_place(list) {
             if place.space.is_some() || !self.labels().has_upper_places() {
                 return Ok(place);
