@@ -62,9 +62,12 @@ impl ClearanceRequest {
 
     /// Names a feature of the service the request uses (`web_search`,
     /// `image_input`...), so that a feature the agreement excludes is
-    /// refused.
+    /// refused. Names compare in lowercase.
+    ///
+    /// Exclusions are a deny-list: a feature the agreement does not name
+    /// is not refused, so name every feature a request relies on.
     pub fn feature(mut self, feature: impl Into<String>) -> Self {
-        self.features.push(feature.into());
+        self.features.push(feature.into().to_ascii_lowercase());
         self
     }
 

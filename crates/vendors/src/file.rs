@@ -28,8 +28,8 @@ pub(crate) struct RegistryFile {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SettingsFile {
-    // `utc_offset` was the first name of the field, kept so older files
-    // still load.
+    // `utc_offset` is accepted too: it reads naturally when the value is a
+    // fixed offset.
     #[serde(default = "Zone::utc", alias = "utc_offset", deserialize_with = "zone")]
     pub(crate) time_zone: Zone,
     pub(crate) max_retention_days: u32,

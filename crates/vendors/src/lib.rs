@@ -29,8 +29,14 @@
 //! - Host lookups ([`VendorRegistry::service_for_url`] and friends) are
 //!   exact and case-insensitive, with ports honoured, so the HTTP layers
 //!   can refuse a request to a host no service declares.
-//! - Messages (load errors, refusals, warnings) hold ids, field names and
-//!   dates from the registry, never PHI.
+//! - Agreement dates are calendar days in the registry's time zone (UTC, a
+//!   fixed offset, or an IANA zone with daylight saving time followed): an
+//!   agreement is in force from the first instant of its effective date
+//!   through the last instant of its expiry date.
+//! - Messages (load errors, refusals, warnings) and log events hold ids,
+//!   field names and dates from the registry. A service id or purpose the
+//!   registry does not declare is shown as `<undeclared>`, since a caller
+//!   may have put anything there.
 //!
 //! # What it does not do
 //!

@@ -46,7 +46,15 @@ impl VendorRegistry {
     pub fn from_toml_str(text: &str) -> Result<VendorRegistry, LoadError> {
         let file: RegistryFile =
             toml::from_str(text).map_err(|error| LoadError::syntax(text, &error))?;
-        Builder::default().build(file)
+        let registry = Builder::default().build(file)?;
+        tracing::debug!(
+            vendors = registry.vendors.len(),
+            services = registry.services.len(),
+            agreements = registry.baas.len(),
+            time_zone = registry.time_zone(),
+            "vendor registry loaded"
+        );
+        Ok(registry)
     }
 
     /// Reads and checks a registry file.

@@ -18,7 +18,7 @@ pub enum Warning {
         baa_id: String,
         /// Its last day in force.
         last_day: Date,
-        /// Whole days from today (in the registry's offset) to the last
+        /// Whole days from today (in the registry's time zone) to the last
         /// day; `0` on the last day itself.
         days_left: i64,
     },

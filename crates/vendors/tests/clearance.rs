@@ -450,12 +450,14 @@ fn excluded_feature() {
             .clear(&request(IN_FORCE).feature("vision"))
             .is_ok()
     );
-    assert_eq!(
-        reasons(&fixture, &request(IN_FORCE).feature("web_search")),
-        [RefusalReason::FeatureExcluded {
-            feature: "web_search".into()
-        }]
-    );
+    for written in ["web_search", "Web_Search"] {
+        assert_eq!(
+            reasons(&fixture, &request(IN_FORCE).feature(written)),
+            [RefusalReason::FeatureExcluded {
+                feature: "web_search".into()
+            }]
+        );
+    }
 }
 
 #[test]
