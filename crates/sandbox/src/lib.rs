@@ -31,10 +31,12 @@
 //! # What it does not do
 //!
 //! - It is not ClickUp: it models the operations phiguard's client covers
-//!   (see the crate's README section in the docs) with the shapes of
-//!   ClickUp's OpenAPI document, not every rule of the real service. Goals,
-//!   time tracking, templates, dependencies and the v3 API are absent and
-//!   answer 404.
+//!   (user, workspaces, spaces, folders, lists, tasks and their filters,
+//!   custom fields, comments and replies, checklists, tags, members,
+//!   guests, views, webhooks, attachments) with the shapes of ClickUp's
+//!   OpenAPI document, not every rule of the real service. Goals, time
+//!   tracking, templates, dependencies, custom task ids and the v3 API are
+//!   absent and answer 404 (custom task ids are looked up as plain ids).
 //! - Webhooks are registered and listed but never delivered.
 //! - Streaming answers arrive as one complete `text/event-stream` body,
 //!   not spread over time.

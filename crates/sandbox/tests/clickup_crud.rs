@@ -63,7 +63,10 @@ async fn hierarchy_matches_the_seeded_workspace() {
     let folderless = api
         .get(&format!("/space/{}/list", ws.clinical_space.id))
         .await;
-    assert_eq!(ids(&folderless, "lists"), vec![ws.nurse_line_list.id.clone()]);
+    assert_eq!(
+        ids(&folderless, "lists"),
+        vec![ws.nurse_line_list.id.clone()]
+    );
     assert_eq!(folderless["lists"][0]["folder"]["hidden"], json!(true));
 
     let fields = api.get(&format!("/list/{}/field", ws.intake_list.id)).await;
