@@ -366,10 +366,11 @@ fn interpret(status: StatusCode, route: &'static str, body: Bytes) -> Result<Byt
     if status.is_success() {
         // ClickUp has been seen to send `{"err", "ECODE"}` with a 200; only
         // small bodies are checked, since error bodies are small.
-        if body.len() < 2048 && body.windows(5).any(|w| w == b"\"err\"") {
-            if let Some(error) = api_error(code, route, &body) {
-                return Err(error);
-            }
+        if body.len() < 2048
+            && body.windows(5).any(|w| w == b"\"err\"")
+            && let Some(error) = api_error(code, route, &body)
+        {
+            return Err(error);
         }
         return Ok(body);
     }
@@ -486,10 +487,10 @@ impl ClickUpClient {
         url: &Url,
     ) -> Result<(StatusCode, RateLimitSnapshot, Bytes), reqwest::Error> {
         let mut request = self.inner.http.request(call.method.clone(), url.clone());
-        if !call.anonymous {
-            if let Ok(auth) = self.inner.credentials.header_value() {
-                request = request.header(reqwest::header::AUTHORIZATION, auth);
-            }
+        if !call.anonymous
+            && let Ok(auth) = self.inner.credentials.header_value()
+        {
+            request = request.header(reqwest::header::AUTHORIZATION, auth);
         }
         request = match &call.body {
             Body::None => request,

@@ -316,20 +316,19 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         // PHI fields turn every inner failure into a value-free "data"
         // error; a second, model-free pass tells broken JSON (syntax, a
         // truncated body) apart from a shape mismatch.
-        if let Err(raw) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-            if let Error::Decode {
+        if let Err(raw) = serde_json::from_slice::<serde::de::IgnoredAny>(body)
+            && let Error::Decode {
                 kind, line, column, ..
             } = &mut error
-            {
-                *kind = match raw.classify() {
-                    serde_json::error::Category::Eof => "eof",
-                    serde_json::error::Category::Syntax => "syntax",
-                    serde_json::error::Category::Io => "io",
-                    serde_json::error::Category::Data => "data",
-                };
-                *line = raw.line();
-                *column = raw.column();
-            }
+        {
+            *kind = match raw.classify() {
+                serde_json::error::Category::Eof => "eof",
+                serde_json::error::Category::Syntax => "syntax",
+                serde_json::error::Category::Io => "io",
+                serde_json::error::Category::Data => "data",
+            };
+            *line = raw.line();
+            *column = raw.column();
         }
         error
     })?;

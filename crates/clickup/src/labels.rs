@@ -286,10 +286,10 @@ impl LabelSchema {
             (PlaceKind::Space, &place.space),
         ];
         for (kind, id) in lookups {
-            if let Some(id) = id {
-                if let Some(phi) = self.places.get(&(kind, id.clone())) {
-                    return *phi;
-                }
+            if let Some(id) = id
+                && let Some(phi) = self.places.get(&(kind, id.clone()))
+            {
+                return *phi;
             }
         }
         self.unlisted_phi

@@ -249,11 +249,18 @@ pub fn sign(secret: &SecretString, body: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Delivery keys seen, and their order for forgetting the oldest.
+#[derive(Debug, Default)]
+struct Seen {
+    keys: HashSet<[u8; 32]>,
+    order: VecDeque<[u8; 32]>,
+}
+
 /// Remembers recent deliveries to spot repeats, in bounded memory.
 #[derive(Debug)]
 pub struct DuplicateGuard {
     capacity: usize,
-    seen: Mutex<(HashSet<[u8; 32]>, VecDeque<[u8; 32]>)>,
+    seen: Mutex<Seen>,
 }
 
 impl DuplicateGuard {
@@ -261,7 +268,7 @@ impl DuplicateGuard {
     pub fn new(capacity: usize) -> Self {
         DuplicateGuard {
             capacity: capacity.max(1),
-            seen: Mutex::new((HashSet::new(), VecDeque::new())),
+            seen: Mutex::new(Seen::default()),
         }
     }
 
@@ -298,7 +305,7 @@ impl DuplicateGuard {
     /// Records a key; true when it is new.
     pub fn first_time(&self, key: [u8; 32]) -> bool {
         let mut guard = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        let (set, order) = &mut *guard;
+        let Seen { keys: set, order } = &mut *guard;
         if !set.insert(key) {
             return false;
         }

@@ -106,10 +106,10 @@ impl ClickUpClient {
         if self.labels().declares_list(list) {
             return Ok(Place::list(list));
         }
-        if let Some(place) = self.known_list_place(list) {
-            if place.space.is_some() || !self.labels().has_upper_places() {
-                return Ok(place);
-            }
+        if let Some(place) = self.known_list_place(list)
+            && (place.space.is_some() || !self.labels().has_upper_places())
+        {
+            return Ok(place);
         }
         if !self.labels().has_upper_places() {
             return Ok(Place::list(list));
