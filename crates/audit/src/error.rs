@@ -30,6 +30,12 @@ pub enum AuditError {
         /// Why it was refused.
         reason: BadRecordReason,
     },
+    /// Another writer (in this process or another) has the log open.
+    #[error("audit log {path} is already open for writing")]
+    Locked {
+        /// The active file.
+        path: PathBuf,
+    },
     /// An event could not be encoded.
     #[error("audit event could not be encoded")]
     Encode(#[source] serde_json::Error),

@@ -172,8 +172,10 @@ enum Command {
 ///   file; run [`verify`](crate::verify) to check everything.
 /// - The count towards the next checkpoint restarts when the log is
 ///   reopened.
-/// - Only one process may write a log at a time; nothing enforces it
-///   (no lock file).
+/// - One writer per log: opening takes an exclusive advisory lock on
+///   `<active file>.lock`, which the operating system releases when the
+///   writer stops or the process dies. Advisory locks bind only programs
+///   that ask for them (and may not work on network file systems).
 #[derive(Clone)]
 pub struct JsonlAuditLog {
     shared: Arc<Shared>,
@@ -206,15 +208,21 @@ impl JsonlAuditLog {
     ///
     /// [`AuditError::Io`] when the files cannot be read or written;
     /// [`AuditError::Damaged`] when the last complete record is not valid
-    /// (the log will not be extended until someone looks at it).
+    /// (the log will not be extended until someone looks at it);
+    /// [`AuditError::Locked`] when another writer has the log open.
     pub fn open(path: impl AsRef<Path>, options: AuditLogOptions) -> Result<Self, AuditError> {
         let path = path.as_ref().to_owned();
         let permits = Arc::new(Semaphore::new(options.queue_capacity));
+        let lock = lock_log(&path)?;
         let writer = Writer::open(path.clone(), options)?;
         let (commands, queue) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("phiguard-audit-writer".into())
-            .spawn(move || writer.run(queue))
+            .spawn(move || {
+                // Held for as long as the writer runs.
+                let _lock = lock;
+                writer.run(queue);
+            })
             .map_err(|source| AuditError::Io {
                 operation: "starting the writer thread",
                 source,
@@ -726,6 +734,33 @@ fn rotated_path(active: &Path, index: u64) -> PathBuf {
     active.with_file_name(name)
 }
 
+/// Takes the exclusive writer lock of the log whose active file is
+/// `active`.
+fn lock_log(active: &Path) -> Result<File, AuditError> {
+    let mut name = active.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let path = active.with_file_name(name);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| AuditError::Io {
+            operation: "opening the lock file",
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(AuditError::Locked {
+            path: active.to_owned(),
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(AuditError::Io {
+            operation: "locking the log",
+            source,
+        }),
+    }
+}
+
 fn temp_path(active: &Path) -> PathBuf {
     let mut name = active.file_name().unwrap_or_default().to_os_string();
     name.push(".tmp");
@@ -778,7 +813,12 @@ fn newest_rotated(active: &Path) -> io::Result<Option<(u64, PathBuf)>> {
 fn create_atomically(path: &Path, contents: &[u8]) -> io::Result<File> {
     let temp = temp_path(path);
     {
-        let mut file = File::create(&temp)?;
+        let mut open = OpenOptions::new();
+        open.write(true).create(true).truncate(true);
+        // The trail names users, roles and vendors: owner-only by default.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        let mut file = open.open(&temp)?;
         file.write_all(contents)?;
         file.sync_all()?;
     }

@@ -291,3 +291,43 @@ async fn the_memory_sink_keeps_a_verifiable_chain_and_can_fail() {
     assert_eq!(sink.len(), 3);
     assert!(MemoryAuditSink::failing().append(event(0)).await.is_err());
 }
+
+#[tokio::test]
+async fn a_second_writer_is_refused_until_the_first_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let first = JsonlAuditLog::open(&path, AuditLogOptions::default()).unwrap();
+    let err = JsonlAuditLog::open(&path, AuditLogOptions::default()).unwrap_err();
+    assert!(matches!(err, AuditError::Locked { .. }), "{err}");
+    first.append(event(0)).await.unwrap();
+    first.close().await.unwrap();
+
+    let second = JsonlAuditLog::open(&path, AuditLogOptions::default()).unwrap();
+    second.append(event(1)).await.unwrap();
+    second.close().await.unwrap();
+    assert_eq!(verify(&[path], &VerifyOptions::new()).unwrap().events, 2);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn log_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let log = JsonlAuditLog::open(
+        &path,
+        AuditLogOptions::default().rotate_after_bytes(Some(600)),
+    )
+    .unwrap();
+    for i in 0..4 {
+        log.append(event(i)).await.unwrap();
+    }
+    log.close().await.unwrap();
+    let files = log_files(dir.path());
+    assert!(files.len() > 1);
+    for file in files {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+}
