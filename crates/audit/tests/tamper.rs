@@ -469,3 +469,24 @@ fn sample_segments() -> &'static [Vec<u8>] {
         sample_log(dir.path(), 4, None)
     })
 }
+
+#[test]
+fn a_record_from_another_log_with_the_same_number_is_detected() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let log_a = sample_log(a.path(), 6, None);
+    let log_b = sample_log(b.path(), 6, None);
+    let lines_a = lines(&log_a[0]);
+    let lines_b = lines(&log_b[0]);
+
+    // Each of B's records is self-consistent and has the right number for
+    // its place in A; only the link to the record before gives it away.
+    for i in 1..lines_a.len() {
+        let mut spliced = lines_a.clone();
+        spliced[i] = lines_b[i].clone();
+        let err = check(&[spliced.concat()], &VerifyOptions::new())
+            .expect_err(&format!("record {i} from another log undetected"));
+        assert_eq!(err.reason(), Some(&BadRecordReason::BrokenLink), "{err}");
+        assert_eq!(err.location().unwrap().line, i as u64 + 1);
+    }
+}
