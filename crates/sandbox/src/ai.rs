@@ -212,7 +212,8 @@ impl AiResponder {
                 json_template(&chat_completion(seq, &model, &answer, usage))
             }
             (AiWireFormat::ChatCompletions, true) => {
-                sse_template(chat_stream(seq, &model, &answer))
+                let usage = include_usage(&body).then_some(usage);
+                sse_template(chat_stream(seq, &model, &answer, usage))
             }
             (AiWireFormat::AnthropicMessages, false) => {
                 json_template(&anthropic_message(seq, &model, &answer, usage))
@@ -252,7 +253,7 @@ fn chat_or_anthropic_stream_bytes(
     usage: Usage,
 ) -> Vec<u8> {
     match format {
-        AiWireFormat::ChatCompletions => chat_stream(seq, model, answer).into_bytes(),
+        AiWireFormat::ChatCompletions => chat_stream(seq, model, answer, None).into_bytes(),
         AiWireFormat::AnthropicMessages => anthropic_stream(seq, model, answer, usage).into_bytes(),
     }
 }
@@ -459,7 +460,14 @@ fn chat_completion(seq: usize, model: &str, answer: &str, usage: Usage) -> Value
     })
 }
 
-fn chat_stream(seq: usize, model: &str, answer: &str) -> String {
+/// Whether a chat completions request asked for a final usage chunk.
+fn include_usage(body: &Value) -> bool {
+    body.pointer("/stream_options/include_usage")
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+fn chat_stream(seq: usize, model: &str, answer: &str, usage: Option<Usage>) -> String {
     let id = format!("chatcmpl-sandbox-{seq:05}");
     let created = CREATED_BASE + seq as u64;
     let chunk = |delta: Value, finish: Value| {
@@ -485,6 +493,20 @@ fn chat_stream(seq: usize, model: &str, answer: &str) -> String {
         push(chunk(json!({"content": piece}), Value::Null));
     }
     push(chunk(json!({}), json!("stop")));
+    if let Some(usage) = usage {
+        push(json!({
+            "id": id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [],
+            "usage": {
+                "prompt_tokens": usage.input,
+                "completion_tokens": usage.output,
+                "total_tokens": usage.input + usage.output,
+            },
+        }));
+    }
     out.push_str("data: [DONE]\n\n");
     out
 }

@@ -730,3 +730,47 @@ async fn mistakes_get_clickup_style_errors() {
         .await;
     assert_eq!(bad_status.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_task_can_live_in_several_lists() {
+    let sandbox = start_default().await;
+    let api = Api::new(&sandbox);
+    let ws = sandbox.workspace();
+    let task = &ws.intake_tasks[2].id;
+    let care = &ws.care_plans_list.id;
+
+    api.post(&format!("/list/{care}/task/{task}"), json!({}))
+        .await;
+    let plain = api.get(&format!("/list/{care}/task")).await;
+    let timl = api
+        .get(&format!("/list/{care}/task?include_timl=true"))
+        .await;
+    let count = |v: &Value| v["tasks"].as_array().unwrap().len();
+    assert_eq!(count(&timl), count(&plain) + 1);
+    let read = api.get(&format!("/task/{task}")).await;
+    assert_eq!(read["locations"][0]["id"], json!(care));
+    assert_eq!(
+        read["list"]["id"],
+        json!(ws.intake_list.id),
+        "the home list stays"
+    );
+
+    let home = api
+        .call(
+            Method::POST,
+            &format!("/list/{}/task/{task}", ws.intake_list.id),
+            None,
+        )
+        .await;
+    assert_eq!(home.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        api.delete(&format!("/list/{care}/task/{task}"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let timl = api
+        .get(&format!("/list/{care}/task?include_timl=true"))
+        .await;
+    assert_eq!(count(&timl), count(&plain));
+}

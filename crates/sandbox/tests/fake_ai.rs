@@ -142,6 +142,29 @@ async fn chat_completions_stream_rebuilds_the_same_answer() {
     let recorded = sandbox.ai_requests();
     assert_eq!(recorded[0].service_id, "mistral-chat");
     assert!(recorded[0].stream);
+
+    // With `stream_options.include_usage`, a last chunk carries the usage.
+    let mut body = chat_body(true);
+    body["stream_options"] = json!({"include_usage": true});
+    let text = reqwest::Client::new()
+        .post(format!("{base}/chat/completions"))
+        .bearer_auth("mistral-key")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let data = sse_data(&text);
+    let usage: Value = serde_json::from_str(&data[data.len() - 2]).unwrap();
+    assert_eq!(usage["choices"], json!([]));
+    assert!(usage["usage"]["total_tokens"].as_u64().unwrap() > 0);
+    assert!(
+        !data[..data.len() - 2]
+            .iter()
+            .any(|d| d.contains("\"usage\""))
+    );
 }
 
 #[tokio::test]

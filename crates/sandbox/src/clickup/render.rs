@@ -259,7 +259,11 @@ impl Store {
             "custom_fields": self.field_with_value(task),
             "dependencies": [],
             "linked_tasks": [],
-            "locations": [],
+            "locations": task
+                .extra_lists
+                .iter()
+                .map(|l| json!({"id": l, "name": self.lists.get(l).map(|x| x.name.clone())}))
+                .collect::<Vec<_>>(),
             "team_id": self.team_id,
             "url": format!("https://app.clickup.com/t/{}", task.id),
             "sharing": {"public": false, "public_share_expires_on": null,

@@ -188,6 +188,8 @@ impl Store {
             ("PUT", ["list", id]) => self.update_list(id, req),
             ("DELETE", ["list", id]) => self.remove(id, Kind::List),
             ("GET", ["list", id, "task"]) => self.list_tasks(id, req),
+            ("POST", ["list", id, "task", task]) => self.task_in_list(id, task, true),
+            ("DELETE", ["list", id, "task", task]) => self.task_in_list(id, task, false),
             ("POST", ["list", id, "task"]) => self.create_task(id, req),
             ("GET", ["task", id]) => self.get_task(id, req),
             ("PUT", ["task", id]) => self.update_task(id, req),
@@ -584,7 +586,31 @@ impl Store {
         if !self.lists.contains_key(list_id) {
             return Err(not_found("List"));
         }
-        self.task_page(req, |t| t.list_id == list_id, true)
+        let timl = req.flag("include_timl");
+        self.task_page(
+            req,
+            |t| t.list_id == list_id || (timl && t.extra_lists.iter().any(|l| l == list_id)),
+            true,
+        )
+    }
+
+    /// Adds a task to, or removes it from, a list other than its home.
+    fn task_in_list(&mut self, list_id: &str, task_id: &str, add: bool) -> Result<Reply, Reply> {
+        if !self.lists.contains_key(list_id) {
+            return Err(not_found("List"));
+        }
+        let task = self
+            .tasks
+            .get_mut(task_id)
+            .ok_or_else(|| not_found("Task"))?;
+        if task.list_id == list_id {
+            return Err(error(400, "Task already lives in this list", "ITEM_061"));
+        }
+        task.extra_lists.retain(|l| l != list_id);
+        if add {
+            task.extra_lists.push(list_id.to_owned());
+        }
+        Ok(empty())
     }
 
     fn team_tasks(&self, req: &ApiRequest<'_>) -> Result<Reply, Reply> {
@@ -869,6 +895,7 @@ impl Store {
                 field_values: new.field_values,
                 attachments: Vec::new(),
                 guests: Vec::new(),
+                extra_lists: Vec::new(),
             },
         );
         id

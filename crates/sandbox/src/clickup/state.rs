@@ -208,6 +208,8 @@ pub(crate) struct Task {
     pub(crate) attachments: Vec<Value>,
     /// Guests the task was shared with.
     pub(crate) guests: Vec<u64>,
+    /// Other lists the task was added to ("tasks in multiple lists").
+    pub(crate) extra_lists: Vec<String>,
 }
 
 /// What a comment hangs on.
@@ -551,6 +553,9 @@ impl Store {
             self.delete_task(&task);
         }
         self.lists.remove(id);
+        for task in self.tasks.values_mut() {
+            task.extra_lists.retain(|l| l != id);
+        }
         self.fields
             .retain(|_, f| f.scope != FieldScope::List(id.to_owned()));
         self.delete_comments_of(&CommentParent::List(id.to_owned()));
