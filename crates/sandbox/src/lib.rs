@@ -35,8 +35,8 @@
 //!   custom fields, comments and replies, checklists, tags, members,
 //!   guests, views, webhooks, attachments) with the shapes of ClickUp's
 //!   OpenAPI document, not every rule of the real service. Goals, time
-//!   tracking, templates, dependencies, custom task ids and the v3 API are
-//!   absent and answer 404 (custom task ids are looked up as plain ids).
+//!   tracking, templates, dependencies and the v3 API are absent and
+//!   answer 404.
 //! - Webhooks are registered and listed but never delivered.
 //! - Streaming answers arrive as one complete `text/event-stream` body,
 //!   not spread over time.

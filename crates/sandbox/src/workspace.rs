@@ -181,6 +181,9 @@ pub struct SeededWorkspace {
     pub intake_tasks: Vec<NamedId>,
     /// Every top-level task of the Clinical space, in creation order.
     pub clinical_tasks: Vec<NamedId>,
+    /// Custom task ids (`INT-101`, `REF-107`, ...) of the Clinical tasks, by
+    /// native task id; usable with `custom_task_ids=true&team_id=...`.
+    pub custom_task_ids: BTreeMap<String, String>,
     /// Registered webhooks (ids).
     pub webhooks: Vec<String>,
     /// Views: Clinical board, intake list view, Operations chat view.
@@ -536,6 +539,15 @@ fn make_patients(rng: &mut ChaCha8Rng, count: usize) -> Vec<Patient> {
         .collect()
 }
 
+fn custom_prefix(kind: CaseKind) -> &'static str {
+    match kind {
+        CaseKind::Intake => "INT",
+        CaseKind::Referral => "REF",
+        CaseKind::CarePlan => "CP",
+        CaseKind::NurseLine => "NL",
+    }
+}
+
 /// Fills a prose template from a patient's details.
 fn fill(template: &str, p: &Patient, provider: &str) -> String {
     template
@@ -889,6 +901,7 @@ pub(crate) fn generate(seed: u64) -> (Store, SeededWorkspace, PlantedPhi) {
     let patients = make_patients(&mut rng, patient_count);
     let mut intake_tasks = Vec::new();
     let mut clinical_tasks = Vec::new();
+    let mut custom_task_ids = BTreeMap::new();
     let mut next_patient = 0;
     for (kind, list_id, count) in plan {
         for _ in 0..count {
@@ -940,6 +953,11 @@ pub(crate) fn generate(seed: u64) -> (Store, SeededWorkspace, PlantedPhi) {
                 due_date: Some(crate::clickup::state::EPOCH_MS + 86_400_000 * rng.gen_range(3..30)),
                 field_values: values,
             });
+            let custom_id = format!("{}-{}", custom_prefix(kind), 101 + clinical_tasks.len());
+            if let Some(task) = store.tasks.get_mut(&task_id) {
+                task.custom_id = Some(custom_id.clone());
+            }
+            custom_task_ids.insert(task_id.clone(), custom_id);
             clinical_tasks.push(NamedId::new(task_id.clone(), task_name.clone()));
             if kind == CaseKind::Intake {
                 intake_tasks.push(NamedId::new(task_id.clone(), task_name));
@@ -1152,6 +1170,7 @@ pub(crate) fn generate(seed: u64) -> (Store, SeededWorkspace, PlantedPhi) {
         },
         intake_tasks,
         clinical_tasks,
+        custom_task_ids,
         webhooks: vec![hook_clinical, hook_all],
         views,
     };

@@ -774,3 +774,63 @@ async fn a_task_can_live_in_several_lists() {
         .await;
     assert_eq!(count(&timl), count(&plain));
 }
+
+#[tokio::test]
+async fn custom_task_ids_resolve_with_the_team_id() {
+    let sandbox = start_default().await;
+    let api = Api::new(&sandbox);
+    let ws = sandbox.workspace();
+    let task = &ws.intake_tasks[0].id;
+    let custom = &ws.custom_task_ids[task];
+    assert!(custom.starts_with("INT-"), "{custom}");
+
+    let read = api
+        .get(&format!(
+            "/task/{custom}?custom_task_ids=true&team_id={}",
+            ws.workspace.id
+        ))
+        .await;
+    assert_eq!(read["id"], json!(task));
+    assert_eq!(read["custom_id"], json!(custom));
+    api.post(
+        &format!(
+            "/task/{custom}/comment?custom_task_ids=true&team_id={}",
+            ws.workspace.id
+        ),
+        json!({"comment_text": "by custom id"}),
+    )
+    .await;
+    let comments = api.get(&format!("/task/{task}/comment")).await;
+    assert_eq!(
+        comments["comments"][0]["comment_text"],
+        json!("by custom id")
+    );
+
+    let no_team = api
+        .call(
+            Method::GET,
+            &format!("/task/{custom}?custom_task_ids=true"),
+            None,
+        )
+        .await;
+    assert_eq!(no_team.status, StatusCode::BAD_REQUEST);
+    let unknown = api
+        .call(
+            Method::GET,
+            &format!(
+                "/task/NOPE-1?custom_task_ids=true&team_id={}",
+                ws.workspace.id
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    let plain = api
+        .call(Method::GET, &format!("/task/{custom}"), None)
+        .await;
+    assert_eq!(
+        plain.status,
+        StatusCode::NOT_FOUND,
+        "without the flag a custom id is not an id"
+    );
+}

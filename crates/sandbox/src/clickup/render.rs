@@ -231,7 +231,7 @@ impl Store {
         let top_level_parent = task.parent.as_ref().map(|p| self.top_level_parent(p));
         let mut v = json!({
             "id": task.id,
-            "custom_id": null,
+            "custom_id": task.custom_id,
             "custom_item_id": 0,
             "name": task.name,
             "text_content": task.description,

@@ -158,7 +158,14 @@ impl Store {
     /// Answers one request. The caller has already checked the token,
     /// the rate limit and the fault switches.
     pub(crate) fn route(&mut self, req: &ApiRequest<'_>) -> Reply {
-        let segs: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+        let native = match self.native_task_id(req) {
+            Ok(native) => native,
+            Err(reply) => return reply,
+        };
+        let mut segs: Vec<&str> = req.segments.iter().map(String::as_str).collect();
+        if let Some(native) = &native {
+            segs[1] = native.as_str();
+        }
         let result = match (req.method, segs.as_slice()) {
             ("GET", ["user"]) => Ok(ok(json!({"user": self.authorized_user_json()}))),
             ("GET", ["team"]) => Ok(ok(json!({"teams": [self.team_json()]}))),
@@ -276,6 +283,34 @@ impl Store {
             _ => Ok(no_route()),
         };
         result.unwrap_or_else(|reply| reply)
+    }
+
+    /// With `custom_task_ids=true&team_id=...`, the native id of the task
+    /// a `/task/{custom id}/...` path names.
+    fn native_task_id(&self, req: &ApiRequest<'_>) -> Result<Option<String>, Reply> {
+        if !req.flag("custom_task_ids") || req.segments.first().map(String::as_str) != Some("task")
+        {
+            return Ok(None);
+        }
+        match req.one("team_id") {
+            Some(team) if team == self.team_id => {}
+            Some(_) => return Err(error(401, "Team not authorized", "OAUTH_027")),
+            None => {
+                return Err(error(
+                    400,
+                    "Team id is required with custom task ids",
+                    "ITEM_156",
+                ));
+            }
+        }
+        let Some(custom) = req.segments.get(1) else {
+            return Ok(None);
+        };
+        self.tasks
+            .values()
+            .find(|t| t.custom_id.as_deref() == Some(custom.as_str()))
+            .map(|t| Some(t.id.clone()))
+            .ok_or_else(|| not_found("Task"))
     }
 
     fn authorized_user_json(&self) -> Value {
@@ -896,6 +931,7 @@ impl Store {
                 attachments: Vec::new(),
                 guests: Vec::new(),
                 extra_lists: Vec::new(),
+                custom_id: None,
             },
         );
         id

@@ -210,6 +210,8 @@ pub(crate) struct Task {
     pub(crate) guests: Vec<u64>,
     /// Other lists the task was added to ("tasks in multiple lists").
     pub(crate) extra_lists: Vec<String>,
+    /// The workspace's own id for the task (`INT-101`), if it has one.
+    pub(crate) custom_id: Option<String>,
 }
 
 /// What a comment hangs on.
