@@ -345,8 +345,15 @@ impl Writer {
                 return Writer::continue_file(path, options, (first, last, records), &data, torn);
             }
             // Only a torn header (or nothing): the file never held a
-            // complete record, so it is started again.
-            fs::remove_file(&path).map_err(io("removing an unfinished active file"))?;
+            // complete record. It is set aside, not deleted, in case it
+            // is evidence of something other than a crash, and the chain
+            // continues from the rotated files.
+            let aside = set_aside_path(&path);
+            tracing::warn!(
+                bytes = data.len(),
+                "audit log's active file held no complete record; set aside"
+            );
+            fs::rename(&path, &aside).map_err(io("setting aside an unfinished active file"))?;
         }
 
         // No active file: continue after the newest rotated segment, or
@@ -759,6 +766,17 @@ fn lock_log(active: &Path) -> Result<File, AuditError> {
             source,
         }),
     }
+}
+
+/// `<active>.unfinished-<unix seconds>`: where an active file without a
+/// complete record is moved.
+fn set_aside_path(active: &Path) -> PathBuf {
+    let mut name = active.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".unfinished-{}",
+        OffsetDateTime::now_utc().unix_timestamp()
+    ));
+    active.with_file_name(name)
 }
 
 fn temp_path(active: &Path) -> PathBuf {
