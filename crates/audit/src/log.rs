@@ -160,11 +160,14 @@ enum Command {
 /// the last handle lets the writer finish what was queued and stop; call
 /// [`close`](Self::close) to also write a final checkpoint and wait for it.
 ///
-/// Opening a log whose last line was torn by a crash truncates the torn
-/// bytes (no append was acknowledged for them: acknowledgement comes after
-/// the sync of a whole line) and appends a `recovery` record holding their
-/// length and SHA-256, so the chain continues and verification shows that
-/// a crash happened.
+/// Opening a log whose last line was torn by a crash moves the torn bytes
+/// to `<active file>.torn-<unix nanoseconds>` (no append was acknowledged for
+/// them: acknowledgement comes after the sync of a whole line), cuts them
+/// from the log, and appends a `recovery` record holding their length and
+/// SHA-256, so the chain continues and verification shows that a crash
+/// happened. An active file without any complete record is moved to
+/// `<active file>.unfinished-<unix nanoseconds>` and the chain continues from
+/// the newest rotated file.
 ///
 /// # Known limits
 ///
@@ -348,7 +351,7 @@ impl Writer {
             // complete record. It is set aside, not deleted, in case it
             // is evidence of something other than a crash, and the chain
             // continues from the rotated files.
-            let aside = set_aside_path(&path);
+            let aside = aside_path(&path, "unfinished");
             tracing::warn!(
                 bytes = data.len(),
                 "audit log's active file held no complete record; set aside"
@@ -409,6 +412,18 @@ impl Writer {
         };
         let (record, hash) = decode(last, &mut scratch).map_err(damaged)?;
 
+        // Keep the torn bytes beside the log before cutting them off: they
+        // were never acknowledged, but they are evidence.
+        if !torn.is_empty() {
+            let aside = aside_path(&path, "torn");
+            create_atomically(&aside, torn)
+                .map(drop)
+                .map_err(|source| AuditError::Io {
+                    operation: "keeping a torn final line aside",
+                    source,
+                })?;
+        }
+
         let mut file = OpenOptions::new()
             .write(true)
             .open(&path)
@@ -445,7 +460,7 @@ impl Writer {
         if !torn.is_empty() {
             tracing::warn!(
                 torn_bytes = torn.len(),
-                "audit log ended in a torn line; removed it and recorded the recovery"
+                "audit log ended in a torn line; moved it aside and recorded the recovery"
             );
             let now = OffsetDateTime::now_utc();
             let recovery = Entry::Recovery(Recovery {
@@ -768,13 +783,13 @@ fn lock_log(active: &Path) -> Result<File, AuditError> {
     }
 }
 
-/// `<active>.unfinished-<unix seconds>`: where an active file without a
-/// complete record is moved.
-fn set_aside_path(active: &Path) -> PathBuf {
+/// `<active>.<what>-<unix nanoseconds>`: where bytes that cannot stay in
+/// the log are kept (nanoseconds, so two crashes never share a name).
+fn aside_path(active: &Path, what: &str) -> PathBuf {
     let mut name = active.file_name().unwrap_or_default().to_os_string();
     name.push(format!(
-        ".unfinished-{}",
-        OffsetDateTime::now_utc().unix_timestamp()
+        ".{what}-{}",
+        OffsetDateTime::now_utc().unix_timestamp_nanos()
     ));
     active.with_file_name(name)
 }

@@ -162,6 +162,15 @@ async fn a_torn_final_line_is_reported_then_repaired_on_reopen() {
     assert!(text.contains(r#""recovery":{"#));
     let torn_bytes = format!(r#""torn_bytes":{}"#, torn.len());
     assert!(text.contains(&torn_bytes), "{text}");
+
+    // The torn bytes were kept beside the log.
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("audit.jsonl.torn-"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(std::fs::read(&kept[0]).unwrap(), torn);
 }
 
 #[tokio::test]
