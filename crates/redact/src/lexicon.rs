@@ -175,6 +175,10 @@ const STRONG_PERSON_CUES: &[&str] = &[
 
 pub(crate) struct Lexicon {
     words: FxHashMap<Box<str>, u16>,
+    /// The entries lowercase words need without context: cue words, and
+    /// first names that are no ordinary word, clinical term or place.
+    /// Small enough to stay in cache.
+    lowercase: FxHashMap<Box<str>, u16>,
     strong_cues: FxHashMap<Box<str>, ()>,
 }
 
@@ -240,7 +244,21 @@ impl Lexicon {
             .iter()
             .map(|c| (Box::from(*c), ()))
             .collect();
-        Lexicon { words, strong_cues }
+        let lowercase = words
+            .iter()
+            .filter(|(_, flags)| {
+                let cue = **flags & (CUE_TITLE | CUE_PERSON | CUE_PLACE) != 0;
+                let plain_first =
+                    **flags & FIRST != 0 && **flags & (WORD | CLINICAL | CITY | REGION) == 0;
+                cue || plain_first
+            })
+            .map(|(word, flags)| (word.clone(), *flags))
+            .collect();
+        Lexicon {
+            words,
+            lowercase,
+            strong_cues,
+        }
     }
 
     /// The flags of a word, looked up without regard to case.
@@ -262,6 +280,17 @@ impl Lexicon {
                 .get(word.to_lowercase().as_str())
                 .copied()
                 .unwrap_or(0)
+        }
+    }
+
+    /// The flags a lowercase word needs without context (see
+    /// `lowercase`); other flags of it may be missing. `word` must be
+    /// lowercase already.
+    pub(crate) fn lowercase_flags(&self, word: &str) -> u16 {
+        if word.is_ascii() {
+            self.lowercase.get(word).copied().unwrap_or(0)
+        } else {
+            self.flags(word)
         }
     }
 

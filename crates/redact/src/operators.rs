@@ -87,6 +87,11 @@ impl<'a> OperatorContext<'a> {
         self.session.vault_mut().token_for(category, value)
     }
 
+    /// Writes the vault token for `value` to `out` (minted on first sight).
+    pub fn write_vault_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
+        self.session.vault_mut().write_token(category, value, out);
+    }
+
     /// The session's date shift in days.
     pub fn date_shift_days(&self) -> i64 {
         self.session.date_shift_days()
@@ -155,7 +160,7 @@ impl Operator for VaultToken {
         context: &mut OperatorContext<'_>,
         out: &mut String,
     ) -> Result<(), OperatorError> {
-        out.push_str(&context.vault_token(span.category, original));
+        context.write_vault_token(span.category, original, out);
         Ok(())
     }
 }

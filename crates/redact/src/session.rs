@@ -205,7 +205,7 @@ fn token_regex() -> &'static Regex {
         let close = r"[\]\)\}>⟧⟩»]";
         let code = "[0-9A-Za-z]{4}";
         let pattern = format!(
-            r"(?i){open}{{1,2}}[ \t]*(?P<t1>{tags})[ \t]*[_\-: ]?[ \t]*(?P<c1>{code})[ \t]*{close}{{1,2}}|\b(?P<t2>{tags})[_\-](?P<c2>{code})\b"
+            r"(?i){open}{{1,2}}[ \t]{{0,3}}(?P<t1>{tags})[ \t]{{0,3}}[_\-: ]?[ \t]{{0,3}}(?P<c1>{code})[ \t]{{0,3}}{close}{{1,2}}|\b(?P<t2>{tags})[_\-](?P<c2>{code})\b"
         );
         Regex::new(&pattern).expect("token pattern compiles")
     })
@@ -214,6 +214,32 @@ fn token_regex() -> &'static Regex {
 /// The longest a reformatted token can be, in bytes: held back by the
 /// streaming re-identifier until it is known whether a token follows.
 const MAX_TOKEN_BYTES: usize = 48;
+
+/// Moves a cut back so that it does not fall inside a word that could end
+/// in a bare token (`NAME_7F3K`): to just after the last whitespace when
+/// that is near, else to the start of the word, unless the word is already
+/// too long to hold a token at its end.
+fn safe_cut(text: &str, cut: usize) -> usize {
+    const NEAR: usize = 24;
+    let before = &text[..cut];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+        .map_or(0, |(at, c)| at + c.len_utf8());
+    if cut - word_start > NEAR {
+        return cut;
+    }
+    match before
+        .char_indices()
+        .rev()
+        .take(NEAR * 2)
+        .find(|(_, c)| c.is_whitespace())
+    {
+        Some((at, c)) => at + c.len_utf8(),
+        None => word_start,
+    }
+}
 
 fn canonical(tag: &str, code: &str) -> Option<String> {
     let mut out = tag.to_ascii_uppercase();
@@ -287,14 +313,7 @@ impl Reidentifier<'_> {
         while !self.pending.is_char_boundary(cut) {
             cut -= 1;
         }
-        cut = match self.pending[..cut]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_whitespace())
-        {
-            Some((at, c)) => at + c.len_utf8(),
-            None => 0,
-        };
+        cut = safe_cut(&self.pending, cut);
         for m in token_regex().find_iter(&self.pending) {
             if m.start() >= cut {
                 break;

@@ -97,8 +97,10 @@ pub(crate) fn canonical_code_char(c: char) -> Option<char> {
 /// the vault is dropped, the lookup keys too.
 ///
 /// Debug shows the number of entries only.
-#[derive(Default)]
 pub struct TokenVault {
+    /// Seeded once from the operating system, so minting a token costs no
+    /// system call.
+    rng: rand::rngs::StdRng,
     /// Canonical token ("NAME_7F3K") to the first spelling of the value.
     by_token: HashMap<String, Phi<String>>,
     /// (category, normalized value) to canonical token.
@@ -122,10 +124,20 @@ impl Drop for TokenVault {
     }
 }
 
+impl Default for TokenVault {
+    fn default() -> Self {
+        TokenVault::new()
+    }
+}
+
 impl TokenVault {
     /// An empty vault.
     pub fn new() -> Self {
-        TokenVault::default()
+        TokenVault {
+            rng: rand::SeedableRng::from_entropy(),
+            by_token: HashMap::new(),
+            by_value: HashMap::new(),
+        }
     }
 
     /// How many distinct values the vault holds.
@@ -141,6 +153,13 @@ impl TokenVault {
     /// The token for `value` of `category`, as written into text
     /// (`[[NAME_7F3K]]`), minting one on first sight.
     pub fn token_for(&mut self, category: PhiCategory, value: &str) -> String {
+        let mut out = String::with_capacity(16);
+        self.write_token(category, value, &mut out);
+        out
+    }
+
+    /// Writes the token for `value` to `out`, minting one on first sight.
+    pub(crate) fn write_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
         let mut normalized = normalize(value);
         if normalized.is_empty() {
             // Punctuation only: still give it a token of its own.
@@ -148,25 +167,31 @@ impl TokenVault {
         }
         let key = (category, normalized);
         if let Some(token) = self.by_value.get(&key) {
+            out.push_str("[[");
+            out.push_str(token);
+            out.push_str("]]");
             let mut key = key;
             key.1.zeroize();
-            return format!("[[{token}]]");
+            return;
         }
 
-        let mut rng = rand::rngs::OsRng;
         let token = loop {
-            let code: String = (0..CODE_LEN)
-                .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
-                .collect();
-            let candidate = format!("{}_{code}", tag(category));
+            let mut candidate = String::with_capacity(16);
+            candidate.push_str(tag(category));
+            candidate.push('_');
+            for _ in 0..CODE_LEN {
+                candidate.push(ALPHABET[self.rng.gen_range(0..ALPHABET.len())] as char);
+            }
             if !self.by_token.contains_key(&candidate) {
                 break candidate;
             }
         };
+        out.push_str("[[");
+        out.push_str(&token);
+        out.push_str("]]");
         self.by_token
             .insert(token.clone(), Phi::new(value.to_string(), category));
-        self.by_value.insert(key, token.clone());
-        format!("[[{token}]]")
+        self.by_value.insert(key, token);
     }
 
     /// The value behind a canonical token (`NAME_7F3K`, no brackets).

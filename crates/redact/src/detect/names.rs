@@ -205,10 +205,18 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
 
         let gap_text = &text[prev_end..start];
         let gap = classify_gap(gap_text);
-        let flags = if letters >= 2 && !has_digit {
-            lexicon.flags(&text[start..end])
-        } else {
+        let flags = if letters < 2 || has_digit {
             0
+        } else if shape == Shape::Lower {
+            // Lowercase words get their full flags only where a rule needs
+            // them (after a cue, in a "first last" pair): see `full_flags`.
+            if frequent_word(&bytes[start..end]) {
+                WORD
+            } else {
+                lexicon.lowercase_flags(&text[start..end])
+            }
+        } else {
+            lexicon.flags(&text[start..end])
         };
 
         words.push(Word {
@@ -224,6 +232,98 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
         prev_end = end;
     }
     words
+}
+
+/// Frequent lowercase function words that are neither names, places nor
+/// cues: answered without a lookup in the large lexicon, which is most of
+/// the cost of this detector.
+fn frequent_word(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"the"
+            | b"and"
+            | b"of"
+            | b"for"
+            | b"is"
+            | b"was"
+            | b"on"
+            | b"an"
+            | b"as"
+            | b"be"
+            | b"are"
+            | b"or"
+            | b"not"
+            | b"has"
+            | b"had"
+            | b"have"
+            | b"this"
+            | b"that"
+            | b"it"
+            | b"its"
+            | b"per"
+            | b"but"
+            | b"if"
+            | b"he"
+            | b"she"
+            | b"his"
+            | b"her"
+            | b"him"
+            | b"they"
+            | b"we"
+            | b"you"
+            | b"can"
+            | b"all"
+            | b"any"
+            | b"up"
+            | b"out"
+            | b"off"
+            | b"so"
+            | b"than"
+            | b"then"
+            | b"there"
+            | b"were"
+            | b"been"
+            | b"into"
+            | b"over"
+            | b"after"
+            | b"before"
+            | b"without"
+            | b"within"
+            | b"also"
+            | b"yes"
+            | b"which"
+            | b"who"
+            | b"about"
+            | b"each"
+            | b"other"
+            | b"some"
+            | b"such"
+            | b"only"
+            | b"very"
+            | b"when"
+            | b"while"
+            | b"where"
+            | b"what"
+            | b"would"
+            | b"should"
+            | b"could"
+            | b"does"
+            | b"did"
+            | b"do"
+            | b"done"
+            | b"being"
+            | b"their"
+            | b"them"
+            | b"these"
+            | b"those"
+            | b"our"
+            | b"your"
+            | b"my"
+            | b"more"
+            | b"most"
+            | b"less"
+            | b"due"
+    )
 }
 
 fn classify_gap(gap: &str) -> Gap {
@@ -368,8 +468,8 @@ impl Detector for NameDetector {
                 let next = &words[i + 1];
                 if next.gap == Gap::Space
                     && next.shape == Shape::Lower
-                    && next.has(LAST_COMMON)
-                    && !next.has(WORD | CLINICAL | CITY | REGION)
+                    && full_flags(text, next) & LAST_COMMON != 0
+                    && full_flags(text, next) & (WORD | CLINICAL | CITY | REGION) == 0
                 {
                     push_name(out, &words, i, i + 1, 0.7);
                     i += 2;
@@ -409,6 +509,15 @@ impl Detector for NameDetector {
     }
 }
 
+/// Every flag of a word, looking lowercase words up in full.
+fn full_flags(text: &str, w: &Word) -> u16 {
+    if w.shape == Shape::Lower {
+        Lexicon::get().flags(&text[w.start..w.end])
+    } else {
+        w.flags
+    }
+}
+
 fn is_copula(text: &str, w: &Word) -> bool {
     matches!(&text[w.start..w.end], "is" | "was" | "IS" | "WAS" | "Is")
 }
@@ -439,7 +548,10 @@ fn continues_name(text: &str, w: &Word, mode: Mode) -> bool {
         Mode::Strong => {
             w.listed_name()
                 || w.unknown_capitalized()
-                || w.shape == Shape::Lower && w.has(FIRST | LAST) && !w.has(CLINICAL)
+                || w.shape == Shape::Lower && {
+                    let flags = full_flags(text, w);
+                    flags & (FIRST | LAST) != 0 && flags & CLINICAL == 0
+                }
         }
         Mode::Follow => (w.listed_name() && w.has(LAST)) || w.unknown_capitalized(),
     }
@@ -480,7 +592,7 @@ fn take_name(text: &str, words: &[Word], j: usize, mode: Mode) -> Option<usize> 
     }
     // Lowercase words are names only when at least one of them is no
     // ordinary word ("pt john garcia", not "pt will call").
-    if first.shape == Shape::Lower && (j..=last).all(|x| words[x].has(WORD)) {
+    if first.shape == Shape::Lower && (j..=last).all(|x| full_flags(text, &words[x]) & WORD != 0) {
         return None;
     }
     Some(last)

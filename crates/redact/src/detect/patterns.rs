@@ -64,6 +64,13 @@ fn cue_rule(category: PhiCategory, confidence: f32, pattern: String, check: Chec
     }
 }
 
+/// Letter classes for place names: Latin letters with the accents of
+/// Latin-1 and Latin Extended-A. Narrower than `\p{L}`, which keeps the
+/// lazy DFA small.
+const UPPER: &str = "[A-Z\u{C0}-\u{D6}\u{D8}-\u{DE}]";
+const LOWER: &str = "[a-z\u{DF}-\u{F6}\u{F8}-\u{FF}\u{100}-\u{17F}]";
+const LETTER: &str = "[A-Za-z\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{17F}'\\-.]";
+
 const STATES: &str = "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|VI|GU";
 
 const STREET_SUFFIX: &str = "Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Plaza|Row|Crescent|Close|Pike|Turnpike|Route|Rte|Path|Walk|Heights|Hts|Point|Pt|Ridge|Run|Crossing|Xing|Commons|Green|Grove|Park|Gardens|Mews|Expressway|Expy|Freeway|Fwy|Cove|Bend|Hollow|Junction|Landing|Meadow|Meadows|Pass|View|Vista|Estates|Station|Center|Ctr";
@@ -82,7 +89,7 @@ fn rules() -> Vec<Rule> {
     use PhiCategory as C;
     let m = format!("{}{B}", month());
     let ws = "[ \\t]";
-    let sep = "[ \\t]*[:#]?[ \\t]*";
+    let sep = "[ \\t]{0,4}[:#]?[ \\t]{0,4}";
     let mut r = Vec::new();
 
     // Order matters where two rules can start at the same place: the
@@ -91,19 +98,20 @@ fn rules() -> Vec<Rule> {
     r.push(rule(
         C::Email,
         0.99,
-        "[A-Za-z0-9][A-Za-z0-9._%+\\-]*@[A-Za-z0-9\\-]+(?:\\.[A-Za-z0-9\\-]+)+".into(),
+        "[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63}){1,6}"
+            .into(),
         Check::None,
     ));
     r.push(rule(
         C::Url,
         0.97,
-        "(?i-u:https?://|ftp://|www\\.)[^\\s<>\"'`]+".into(),
+        "(?i-u:https?://|ftp://|www\\.)[A-Za-z0-9\\-._~%]{1,63}".into(),
         Check::Url,
     ));
     r.push(rule(
         C::Url,
         0.85,
-        format!("{B}[A-Za-z0-9][A-Za-z0-9\\-]*(?:\\.[A-Za-z0-9\\-]+)*\\.(?i-u:com|org|net|edu|gov|io|info|biz|health|us|uk|de|fr|nl|it|es|ca|au|cy|hu|se|no|dk|fi|pl|be|ch|at|cz|br|mx|jp|cn|ru|in|co|example){B}(?:/[^\\s<>\"'`]*)?"),
+        format!("{B}[A-Za-z0-9][A-Za-z0-9\\-]{{0,62}}(?:\\.[A-Za-z0-9\\-]{{1,63}}){{0,6}}\\.(?i-u:com|org|net|edu|gov|io|info|biz|health|us|uk|de|fr|nl|it|es|ca|au|cy|hu|se|no|dk|fi|pl|be|ch|at|cz|br|mx|jp|cn|ru|in|co|example){B}"),
         Check::Url,
     ));
     r.push(rule(
@@ -118,17 +126,17 @@ fn rules() -> Vec<Rule> {
     r.push(cue_rule(C::Ssn, 0.98, format!("(?i-u:{B}(?:ssn|ss#|soc(?:ial)? sec(?:urity)?(?: (?:number|no\\.?|#))?)){sep}(?P<v>[0-9]{{3}}[ \\-]?[0-9]{{2}}[ \\-]?[0-9]{{4}}){B}"), Check::Ssn));
     r.push(cue_rule(C::MedicalRecordNumber, 0.95, format!("(?i-u:{B}(?:mrn|mr#|mr no\\.?|med(?:ical)? rec(?:ord)?s?(?: (?:number|no\\.?|#))?|chart(?: (?:number|no\\.?|#))|patient id|pt id|hospital (?:number|no\\.?|#))){sep}(?P<v>[A-Za-z]{{0,3}}[\\-]?[0-9][0-9\\-]{{2,16}}[0-9A-Za-z]?){B}"), Check::HasDigit));
     r.push(cue_rule(C::HealthPlanBeneficiaryNumber, 0.93, format!("(?i-u:{B}(?:member(?: id| #| number| no\\.?)|subscriber(?: id| #| number)|policy(?: id| #| number| no\\.?)|medicaid(?: id| #| number| no\\.?)?|medicare(?: id| #| number| no\\.?)?|insurance(?: id| #| number| no\\.?)|health plan(?: id| #| number| no\\.?)?|plan id|group(?: #| number| no\\.?)|hicn|mbi|beneficiary(?: id| #| number)?)){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
-    r.push(cue_rule(C::AccountNumber, 0.93, format!("(?i-u:{B}(?:acct|account|acc|a/c|iban|card|credit card|invoice|billing)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z]{{0,4}}[\\-]?[0-9][0-9\\- ]{{2,30}}[0-9]|[A-Za-z]{{0,4}}-?[0-9]{{3,}}){B}"), Check::HasDigit));
+    r.push(cue_rule(C::AccountNumber, 0.93, format!("(?i-u:{B}(?:acct|account|acc|a/c|iban|card|credit card|invoice|billing)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z]{{0,4}}[\\-]?[0-9][0-9\\- ]{{2,30}}[0-9]|[A-Za-z]{{0,4}}-?[0-9]{{3,24}}){B}"), Check::HasDigit));
     r.push(cue_rule(C::CertificateLicenseNumber, 0.9, format!("(?i-u:{B}(?:license|licence|lic|dea|npi|certificate|cert|driver'?s license|dl#|passport|permit)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
     r.push(cue_rule(C::VehicleIdentifier, 0.9, format!("(?i-u:{B}(?:vin|license plate|plate|registration)(?: (?:number|no\\.?|#))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{1,8}}[A-Za-z0-9](?:[ \\-][A-Za-z0-9]{{1,8}})?){B}"), Check::HasDigit));
     r.push(cue_rule(C::DeviceIdentifier, 0.9, format!("(?i-u:{B}(?:serial(?: (?:number|no\\.?|#))?|s/n|sn|device(?: id| #| number| serial)|udi|imei|mac address|pacemaker(?: id| serial)?|implant(?: id| serial)|lot(?: #| number| no\\.?)?|model(?: #| number| no\\.?))){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-:]{{3,39}}){B}"), Check::HasDigit));
-    r.push(cue_rule(C::Fax, 0.95, format!("(?i-u:{B}(?:fax|facsimile|fx)){sep}(?:[a-z]+[ \\t]){{0,3}}(?:to|at|number|no\\.?|#)?[ \\t:]*(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
-    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call(?:ed)?|call back(?: number)?|callback|reached at|reach (?:him|her|them|me) at|contact(?: number)?|home|work|office|answering at|registered)){sep}(?:(?:at|on|number|no\\.?|#)[ \\t:]*)?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::Fax, 0.95, format!("(?i-u:{B}(?:fax|facsimile|fx)){sep}(?:[a-z]{{1,20}}[ \\t]){{0,3}}(?:to|at|number|no\\.?|#)?[ \\t:]{{0,4}}(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call(?:ed)?|call back(?: number)?|callback|reached at|reach (?:him|her|them|me) at|contact(?: number)?|home|work|office|answering at|registered)){sep}(?:(?:at|on|number|no\\.?|#)[ \\t:]{{0,4}})?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
     r.push(cue_rule(C::GeographicSubdivision, 0.9, format!("(?i-u:{B}(?:zip|zip code|zipcode|postal code|postcode)){sep}(?P<v>[0-9]{{5}}(?:-[0-9]{{4}})?){B}"), Check::None));
     r.push(cue_rule(
         C::Date,
         0.9,
-        format!("(?i-u:{B}(?:aged?|age:|age of))[ \\t]*(?P<v>(?:9[0-9]|1[0-1][0-9])){B}"),
+        format!("(?i-u:{B}(?:aged?|age:|age of))[ \\t]{{0,4}}(?P<v>(?:9[0-9]|1[0-1][0-9])){B}"),
         Check::None,
     ));
 
@@ -205,25 +213,25 @@ fn rules() -> Vec<Rule> {
     r.push(rule(
         C::GeographicSubdivision,
         0.9,
-        format!("{B}[0-9]{{1,6}}[A-Za-z]?{ws}{{1,2}}(?:[NSEW]\\.?{ws}{{1,2}}|(?:North|South|East|West){ws}{{1,2}})?(?:[0-9]{{1,3}}(?:st|nd|rd|th){ws}{{1,2}}|\\p{{Lu}}[\\p{{L}}'\\-]*\\.?{ws}{{1,2}}){{1,4}}(?:{STREET_SUFFIX}){B}\\.?(?:,?{ws}{{1,2}}(?:(?i-u:apt|apartment|suite|ste|unit|room|rm|fl|floor)\\.?{ws}{{0,2}}#?[0-9A-Za-z\\-]{{1,6}}|#[0-9A-Za-z\\-]{{1,6}}))?"),
+        format!("{B}[0-9]{{1,6}}[A-Za-z]?{ws}{{1,2}}(?:[NSEW]\\.?{ws}{{1,2}}|(?:North|South|East|West){ws}{{1,2}})?(?:[0-9]{{1,3}}(?:st|nd|rd|th){ws}{{1,2}}|{UPPER}{LETTER}{{0,30}}\\.?{ws}{{1,2}}){{1,4}}(?:{STREET_SUFFIX}){B}\\.?(?:,?{ws}{{1,2}}(?:(?i-u:apt|apartment|suite|ste|unit|room|rm|fl|floor)\\.?{ws}{{0,2}}#?[0-9A-Za-z\\-]{{1,6}}|#[0-9A-Za-z\\-]{{1,6}}))?"),
         Check::None,
     ));
     r.push(rule(
         C::GeographicSubdivision,
         0.8,
-        format!("(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?\\p{{Lu}}[\\p{{Ll}}]+(?:{FOREIGN_STREET_TAIL}){ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}|(?:{FOREIGN_STREET_HEAD}){ws}{{1,2}}(?:[\\p{{L}}'\\-\\.]+{ws}{{1,2}}){{0,4}}[0-9]{{1,5}}[A-Za-z]?{B}"),
+        format!("(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?{UPPER}{LOWER}{{1,30}}(?:{FOREIGN_STREET_TAIL}){ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}|(?:{FOREIGN_STREET_HEAD}){ws}{{1,2}}(?:{LETTER}{{1,30}}{ws}{{1,2}}){{0,4}}[0-9]{{1,5}}[A-Za-z]?{B}"),
         Check::None,
     ));
     r.push(rule(
         C::GeographicSubdivision,
         0.9,
-        format!("(?i-u:{B}p\\.?[ ]?o\\.?[ ]?box|{B}psc[ ]+[0-9]{{1,5}},?[ ]+box|{B}(?:apt|apartment|suite|ste|unit)\\.?)[ \\t]*#?[0-9]{{1,6}}[A-Za-z]?{B}(?:\\s*(?:APO|FPO|DPO)[ ]+(?:AA|AE|AP)[ ]+[0-9]{{5}}{B})?"),
+        format!("(?i-u:{B}p\\.?[ ]?o\\.?[ ]?box|{B}psc[ ]{{1,3}}[0-9]{{1,5}},?[ ]{{1,3}}box|{B}(?:apt|apartment|suite|ste|unit)\\.?)[ \\t]{{0,4}}#?[0-9]{{1,6}}[A-Za-z]?{B}(?:\\s{{0,4}}(?:APO|FPO|DPO)[ ]{{1,3}}(?:AA|AE|AP)[ ]{{1,3}}[0-9]{{5}}{B})?"),
         Check::None,
     ));
     r.push(rule(
         C::GeographicSubdivision,
         0.85,
-        format!("(?:\\p{{Lu}}[\\p{{Ll}}]+[ \\t]){{0,2}}\\p{{Lu}}[\\p{{Ll}}]+,[ \\t]+(?:{STATES}){B}(?:[ \\t]+[0-9]{{5}}(?:-[0-9]{{4}})?{B})?"),
+        format!("(?:[A-Z][a-z]{{1,24}}[ \\t]){{0,2}}[A-Z][a-z]{{1,24}},[ \\t]{{1,3}}(?:{STATES}){B}(?:[ \\t]{{1,3}}[0-9]{{5}}(?:-[0-9]{{4}})?{B})?"),
         Check::None,
     ));
     r.push(rule(
@@ -235,7 +243,7 @@ fn rules() -> Vec<Rule> {
     r.push(cue_rule(
         C::GeographicSubdivision,
         0.6,
-        format!("\\p{{Lu}}[\\p{{L}}]+,?[ \\t]+(?P<v>[0-9]{{5}}){B}"),
+        format!("{UPPER}{LETTER}{{1,30}},?[ \\t]{{1,3}}(?P<v>[0-9]{{5}}){B}"),
         Check::ZipAfterWord,
     ));
 
@@ -270,7 +278,11 @@ impl PatternDetector {
         let rules = rules();
         let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
         let regex = MetaRegex::builder()
-            .configure(MetaRegex::config().match_kind(MatchKind::LeftmostFirst))
+            .configure(
+                MetaRegex::config()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .hybrid_cache_capacity(32 << 20),
+            )
             .build_many(&patterns)
             .expect("built-in patterns compile");
         let values = rules
@@ -300,8 +312,19 @@ impl Detector for PatternDetector {
     }
 
     fn detect(&self, text: &str, out: &mut Vec<Span>) -> Result<(), DetectError> {
+        self.scan(text, out);
+        Ok(())
+    }
+}
+
+impl PatternDetector {
+    /// Finds the spans; returns how many regex searches it took, which the
+    /// tests bound to keep the scan linear.
+    fn scan(&self, text: &str, out: &mut Vec<Span>) -> usize {
+        let mut searches = 0;
         let mut at = 0;
         while at < text.len() {
+            searches += 1;
             let Some(found) = self.regex.search(&Input::new(text).range(at..)) else {
                 break;
             };
@@ -323,6 +346,18 @@ impl Detector for PatternDetector {
             }
 
             if let Check::Url = rule.check {
+                // The rule matches the start of a URL only (keeping every
+                // rule bounded in length, hence the scan linear); the rest
+                // runs to the next space or quote.
+                if text[end..].starts_with(['/', '?', '#', ':', '%', '.', '-', '_', '~'])
+                    || text[end..].starts_with(|c: char| c.is_ascii_alphanumeric())
+                {
+                    end += text[end..]
+                        .find(|c: char| {
+                            c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`')
+                        })
+                        .unwrap_or(text.len() - end);
+                }
                 end = trim_trailing_punctuation(text, start, end);
             }
 
@@ -336,14 +371,14 @@ impl Detector for PatternDetector {
                     _ => rule.category,
                 };
                 out.push(Span::new(start, end, category, rule.confidence, "patterns"));
-                at = found.end().max(next_char(text, found.start()));
+                at = found.end().max(end).max(next_char(text, found.start()));
             } else {
                 // A rejected match may hide another rule's match at the
                 // same place; step one character and look again.
                 at = next_char(text, found.start());
             }
         }
-        Ok(())
+        searches
     }
 }
 
@@ -646,6 +681,43 @@ mod tests {
                 .iter()
                 .all(|(_, c)| *c != PhiCategory::IpAddress)
         );
+    }
+
+    #[test]
+    fn searches_stay_linear_on_pathological_input() {
+        let detector = PatternDetector::new();
+        for unit in [
+            "1/", "1.", "a@", "12-", "Dr. ", "9 ", "MRN ", "(617) ", "0 1 ", "é1/",
+        ] {
+            let small = unit.repeat(2_000);
+            let large = unit.repeat(16_000);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let searches_small = detector.scan(&small, &mut a);
+            let searches_large = detector.scan(&large, &mut b);
+            // At most one search per character, and eight times the input
+            // costs about eight times the searches (never the square).
+            assert!(searches_large <= large.chars().count() + 1, "{unit:?}");
+            assert!(
+                searches_large <= 9 * searches_small + 16,
+                "{unit:?}: {searches_small} -> {searches_large}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_is_bounded_in_length() {
+        // With bounded rules, each search scans a bounded stretch past the
+        // place where it starts; with at most one search per character
+        // (checked below), detection is linear in the input.
+        for rule in rules() {
+            let hir = regex_syntax::parse(&rule.pattern).unwrap();
+            let max = hir.properties().maximum_len();
+            assert!(
+                max.is_some_and(|m| m <= 1024),
+                "{} has no small bound: {max:?}",
+                rule.pattern
+            );
+        }
     }
 
     #[test]
