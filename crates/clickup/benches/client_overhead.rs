@@ -144,7 +144,7 @@ fn memory_figure(rt: &Runtime, server: &MockServer) {
     let before = status_kib("VmHWM:");
     let started = Instant::now();
     let count = rt.block_on(async {
-        let mut stream = client.tasks(&"901".into(), TaskQuery::new());
+        let mut stream = client.tasks(&"901".into(), &TaskQuery::new());
         let mut count = 0usize;
         let mut sealed = 0usize;
         while let Some(task) = stream.try_next().await.expect("stream") {
@@ -226,7 +226,7 @@ fn main() {
     group.sample_size(10);
     group.bench_function("10k_tasks", |b| {
         b.to_async(&rt).iter(|| async {
-            let tasks = client.tasks(&"901".into(), TaskQuery::new());
+            let tasks = client.tasks(&"901".into(), &TaskQuery::new());
             tasks
                 .try_fold(0usize, |n, _| async move { Ok(n + 1) })
                 .await

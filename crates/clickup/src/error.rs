@@ -310,8 +310,13 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     route: &'static str,
     body: &[u8],
 ) -> Result<T, Error> {
+    // Fast path: the model alone. Paths are tracked only to explain a
+    // failure, on a second pass.
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let mut error = decode_error(route, e);
         // PHI fields turn every inner failure into a value-free "data"
         // error; a second, model-free pass tells broken JSON (syntax, a

@@ -17,6 +17,9 @@
 //! [[field]]
 //! name = "MRN"          # or id = "<custom field uuid>"
 //! category = "medical_record_number"
+//!
+//! [[tag]]
+//! name = "patient"      # a task with this tag holds PHI wherever it is
 //! ```
 //!
 //! Applying the schema to what ClickUp returned seals free text from PHI
@@ -64,6 +67,17 @@ struct RawSchema {
     place: Vec<RawPlace>,
     #[serde(default)]
     field: Vec<RawField>,
+    #[serde(default)]
+    tag: Vec<RawTag>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTag {
+    name: String,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -108,6 +122,8 @@ pub struct Place {
     pub folder: Option<String>,
     /// List id.
     pub list: Option<String>,
+    /// The task carries a tag the schema marks as PHI.
+    pub(crate) tagged: bool,
 }
 
 impl Place {
@@ -147,6 +163,7 @@ impl Place {
                 id(&task.folder)
             },
             list: id(&task.list),
+            tagged: false,
         }
     }
 
@@ -166,6 +183,7 @@ impl Place {
         if self.list.is_none() {
             self.list.clone_from(&other.list);
         }
+        self.tagged |= other.tagged;
     }
 }
 
@@ -177,6 +195,7 @@ pub struct LabelSchema {
     places: HashMap<(PlaceKind, String), bool>,
     fields_by_id: HashMap<String, PhiCategory>,
     fields_by_name: HashMap<String, PhiCategory>,
+    tags: std::collections::HashSet<String>,
 }
 
 impl Default for LabelSchema {
@@ -201,6 +220,7 @@ impl LabelSchema {
             places: HashMap::new(),
             fields_by_id: HashMap::new(),
             fields_by_name: HashMap::new(),
+            tags: std::collections::HashSet::new(),
         }
     }
 
@@ -238,6 +258,9 @@ impl LabelSchema {
         for place in raw.place {
             schema.places.insert((place.kind, place.id), place.phi);
         }
+        for tag in raw.tag {
+            schema.tags.insert(tag.name.to_lowercase());
+        }
         for field in raw.field {
             let cat = category(&field.category)?;
             match (field.id, field.name) {
@@ -274,6 +297,9 @@ impl LabelSchema {
     /// otherwise the most specific declaration wins, a place nothing is
     /// known about holds PHI, and undeclared places take the default.
     pub fn holds_phi(&self, place: &Place) -> bool {
+        if place.tagged {
+            return true;
+        }
         if self.places.is_empty() {
             return self.unlisted_phi;
         }
@@ -295,10 +321,21 @@ impl LabelSchema {
         self.unlisted_phi
     }
 
-    /// True when the schema declares places (so writes need to know
-    /// where they land).
+    /// True when the schema declares places or PHI tags (so writes need
+    /// to know where they land).
     pub(crate) fn has_places(&self) -> bool {
-        !self.places.is_empty()
+        !self.places.is_empty() || !self.tags.is_empty()
+    }
+
+    /// The place of a task, marked when it carries a PHI tag.
+    pub fn place_of_task(&self, task: &Task) -> Place {
+        let mut place = Place::of_task(task);
+        place.tagged = task.tags.iter().any(|tag| {
+            tag.name
+                .as_ref()
+                .is_some_and(|name| self.tags.contains(&name.to_lowercase()))
+        });
+        place
     }
 
     /// True when the schema declares this list itself (so its folder and
@@ -347,7 +384,7 @@ impl LabelSchema {
     /// Labels a task in place: free text by its place, custom field values
     /// by their labels, subtasks likewise.
     pub fn label_task(&self, task: &mut Task) {
-        let place = Place::of_task(task);
+        let place = self.place_of_task(task);
         self.label_task_at(task, &place);
     }
 
@@ -358,7 +395,7 @@ impl LabelSchema {
     }
 
     fn label_task_at(&self, task: &mut Task, inherited: &Place) {
-        let mut place = Place::of_task(task);
+        let mut place = self.place_of_task(task);
         place.merge(inherited);
         let phi = self.holds_phi(&place);
 
@@ -472,6 +509,24 @@ mod tests {
             Some(PhiCategory::Date)
         );
         assert_eq!(schema.field_category("y", Some("Severity")), None);
+    }
+
+    #[test]
+    fn phi_tags_mark_tasks_anywhere() {
+        let schema =
+            LabelSchema::from_toml_str("unlisted_places = \"no_phi\"\n[[tag]]\nname = \"Patient\"")
+                .unwrap();
+        let mut task: Task = serde_json::from_value(serde_json::json!({
+            "id": "t", "name": "Rhea Q", "space": {"id": "1"}, "tags": [{"name": "patient"}]
+        }))
+        .unwrap();
+        assert!(schema.holds_phi(&schema.place_of_task(&task)));
+        schema.label_task(&mut task);
+        assert!(task.name.is_phi());
+        let mut untagged: Task =
+            serde_json::from_value(serde_json::json!({"id": "u", "name": "Rota"})).unwrap();
+        schema.label_task(&mut untagged);
+        assert!(!untagged.name.is_phi());
     }
 
     #[test]

@@ -503,7 +503,7 @@ async fn workspace_tasks_and_subtasks() {
     let client = plain_client(&server);
     let query = TaskQuery::new().space("789").folder("456").list("124");
     let tasks: Vec<_> = client
-        .workspace_tasks(&"9001".into(), query)
+        .workspace_tasks(&"9001".into(), &query)
         .try_collect()
         .await
         .unwrap();

@@ -191,7 +191,7 @@ async fn task_stream_labels_by_list() {
         .mount(&server)
         .await;
     let tasks: Vec<_> = client(&server)
-        .tasks(&"901".into(), Default::default())
+        .tasks(&"901".into(), &Default::default())
         .try_collect()
         .await
         .unwrap();

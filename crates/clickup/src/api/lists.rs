@@ -16,6 +16,7 @@ pub(crate) fn place_of_list(list: &List) -> Place {
             list.folder.as_ref().and_then(|f| f.id.clone())
         },
         list: Some(list.id.as_str().to_owned()),
+        ..Place::default()
     }
 }
 

@@ -94,7 +94,7 @@ impl ClickUpClient {
             return Ok(place);
         }
         let fetched = self.task(task.clone(), &GetTaskOptions::default()).await?;
-        Ok(Place::of_task(&fetched))
+        Ok(self.labels().place_of_task(&fetched))
     }
 
     /// Where a list lives: from memory, or by reading the list once when

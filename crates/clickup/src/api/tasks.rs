@@ -319,7 +319,7 @@ impl GetTaskOptions {
 impl ClickUpClient {
     /// Labels a task and remembers where it lives.
     pub(crate) fn label_task(&self, key: Option<&str>, task: &mut Task, context: &Place) {
-        let mut place = Place::of_task(task);
+        let mut place = self.labels().place_of_task(task);
         place.merge(context);
         self.labels().label_task_in(task, context);
         let key = key
@@ -504,10 +504,11 @@ impl ClickUpClient {
     pub fn task_pages(
         &self,
         list: &ListId,
-        query: TaskQuery,
+        query: &TaskQuery,
     ) -> BoxStream<'static, Result<Page<Task>, Error>> {
         let client = self.clone();
         let list = list.clone();
+        let query = query.clone();
         pagination::numbered(0, move |n| {
             let client = client.clone();
             let list = list.clone();
@@ -520,7 +521,7 @@ impl ClickUpClient {
     pub fn tasks(
         &self,
         list: &ListId,
-        query: TaskQuery,
+        query: &TaskQuery,
     ) -> BoxStream<'static, Result<Task, Error>> {
         pagination::items(self.task_pages(list, query))
     }
@@ -550,10 +551,11 @@ impl ClickUpClient {
     pub fn workspace_task_pages(
         &self,
         workspace: &WorkspaceId,
-        query: TaskQuery,
+        query: &TaskQuery,
     ) -> BoxStream<'static, Result<Page<Task>, Error>> {
         let client = self.clone();
         let workspace = workspace.clone();
+        let query = query.clone();
         pagination::numbered(0, move |n| {
             let client = client.clone();
             let workspace = workspace.clone();
@@ -566,7 +568,7 @@ impl ClickUpClient {
     pub fn workspace_tasks(
         &self,
         workspace: &WorkspaceId,
-        query: TaskQuery,
+        query: &TaskQuery,
     ) -> BoxStream<'static, Result<Task, Error>> {
         pagination::items(self.workspace_task_pages(workspace, query))
     }
@@ -581,7 +583,7 @@ impl ClickUpClient {
             .parent(parent.path_id())
             .subtasks(true)
             .include_closed(true);
-        self.workspace_tasks(workspace, query)
+        self.workspace_tasks(workspace, &query)
     }
 
     /// One page of a view's tasks (`GET /v2/view/{view_id}/task`), labelled.

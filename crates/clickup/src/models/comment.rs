@@ -101,6 +101,13 @@ pub struct CreatedComment {
     pub date: Option<Timestamp>,
 }
 
+impl CreatedComment {
+    /// The new comment's id.
+    pub fn comment_id(&self) -> Option<&CommentId> {
+        self.id.as_ref()
+    }
+}
+
 /// Body of CreateTaskComment, CreateListComment, CreateChatViewComment and
 /// CreateThreadedComment.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -45,47 +45,140 @@ pub(crate) fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String
     d.deserialize_any(StringOrNumber)
 }
 
-/// Deserializes an optional string-or-number; `null` and `""` become `None`.
+/// One JSON value seen through lenient eyes, without building a tree.
+enum Scalar<'de> {
+    Text(std::borrow::Cow<'de, str>),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+    Bool(bool),
+    /// `null`, or an object or array (skipped).
+    Nothing,
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any json value")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Text(std::borrow::Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Text(std::borrow::Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Text(std::borrow::Cow::Owned(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Int(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::UInt(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Float(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool(v))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Nothing)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Nothing)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar<'de>, A::Error> {
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Nothing)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+        while map
+            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Scalar::Nothing)
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
+    d.deserialize_any(ScalarVisitor)
+}
+
+/// Deserializes an optional string-or-number; `null`, `""` and objects
+/// become `None`.
 pub(crate) fn opt_string_or_number<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<String>, D::Error> {
-    let raw: Option<serde_json::Value> = Option::deserialize(d)?;
-    Ok(match raw {
-        Some(serde_json::Value::String(s)) if s.is_empty() => None,
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-        Some(serde_json::Value::Bool(b)) => Some(b.to_string()),
-        _ => None,
+    Ok(match scalar(d)? {
+        Scalar::Text(s) if s.is_empty() => None,
+        Scalar::Text(s) => Some(s.into_owned()),
+        Scalar::Int(n) => Some(n.to_string()),
+        Scalar::UInt(n) => Some(n.to_string()),
+        Scalar::Float(n) => Some(n.to_string()),
+        Scalar::Bool(b) => Some(b.to_string()),
+        Scalar::Nothing => None,
     })
 }
 
 /// Deserializes a number that may arrive as a string, a number or null.
 pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    let raw: Option<serde_json::Value> = Option::deserialize(d)?;
-    Ok(match raw {
-        Some(serde_json::Value::Number(n)) => n.as_f64(),
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
+    Ok(match scalar(d)? {
+        Scalar::Text(s) => s.trim().parse().ok(),
+        Scalar::Int(n) => Some(n as f64),
+        Scalar::UInt(n) => Some(n as f64),
+        Scalar::Float(n) => Some(n),
+        Scalar::Bool(_) | Scalar::Nothing => None,
     })
 }
 
 /// Deserializes an integer that may arrive as a string, a number or null.
 pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(opt_f64(d)?.map(|v| v as i64))
+    Ok(match scalar(d)? {
+        Scalar::Text(s) => {
+            let s = s.trim();
+            s.parse::<i64>()
+                .ok()
+                .or_else(|| s.parse::<f64>().ok().map(|v| v as i64))
+        }
+        Scalar::Int(n) => Some(n),
+        Scalar::UInt(n) => i64::try_from(n).ok(),
+        Scalar::Float(n) => Some(n as i64),
+        Scalar::Bool(_) | Scalar::Nothing => None,
+    })
 }
 
 /// Deserializes a boolean that may arrive as `true`, `"true"`, `1` or null.
 pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    let raw: Option<serde_json::Value> = Option::deserialize(d)?;
-    Ok(match raw {
-        Some(serde_json::Value::Bool(b)) => Some(b),
-        Some(serde_json::Value::Number(n)) => n.as_f64().map(|v| v != 0.0),
-        Some(serde_json::Value::String(s)) => match s.as_str() {
+    Ok(match scalar(d)? {
+        Scalar::Bool(b) => Some(b),
+        Scalar::Int(n) => Some(n != 0),
+        Scalar::UInt(n) => Some(n != 0),
+        Scalar::Float(n) => Some(n != 0.0),
+        Scalar::Text(s) => match s.as_ref() {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
             _ => None,
         },
-        _ => None,
+        Scalar::Nothing => None,
     })
 }
 
@@ -245,7 +338,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 pub(crate) fn opt_timestamp<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Timestamp>, D::Error> {
-    Ok(opt_f64(d)?.map(|ms| Timestamp(ms as i64)))
+    Ok(opt_i64(d)?.map(Timestamp))
 }
 
 /// Free text that may be PHI: a task name or description, a comment, a

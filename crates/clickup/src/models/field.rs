@@ -15,7 +15,8 @@ use serde_json::Value;
 use zeroize::Zeroize;
 
 use super::common::{
-    FieldId, TaskId, Timestamp, UserId, opt_bool, opt_i64, opt_string_or_number, opt_timestamp,
+    FieldId, TaskId, Timestamp, UserId, opt_bool, opt_f64, opt_i64, opt_string_or_number,
+    opt_timestamp,
 };
 
 /// The kind of a custom field (its `type`).
@@ -107,8 +108,8 @@ pub struct FieldOption {
     pub orderindex: Option<i64>,
 }
 
-/// A field's `type_config`: options are typed, everything else is kept as
-/// JSON (field definitions carry configuration, not patient data).
+/// A field's `type_config`. Keys not listed here are dropped: keeping them
+/// would mean buffering every field definition of every task.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct TypeConfig {
@@ -124,9 +125,24 @@ pub struct TypeConfig {
     /// Rating maximum.
     #[serde(default, deserialize_with = "opt_i64")]
     pub count: Option<i64>,
-    /// Other settings.
-    #[serde(flatten)]
-    pub other: serde_json::Map<String, Value>,
+    /// Manual progress start.
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub start: Option<f64>,
+    /// Manual progress end.
+    #[serde(default, deserialize_with = "opt_f64")]
+    pub end: Option<f64>,
+    /// Dropdown option order (`manual`, `name_asc`, ...).
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub sorting: Option<String>,
+    /// People fields: one person only.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub single_user: Option<bool>,
+    /// People fields: guests may be picked.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub include_guests: Option<bool>,
+    /// People fields: workspace members may be picked.
+    #[serde(default, deserialize_with = "opt_bool")]
+    pub include_team_members: Option<bool>,
 }
 
 impl TypeConfig {
