@@ -129,7 +129,7 @@ const PERSON_CUES: &[&str] = &[
 
 const PLACE_CUES: &[&str] = &[
     "in", "from", "near", "at", "to", "lives", "resides", "moved", "visiting", "born", "hometown",
-    "city", "town", "county", "village",
+    "flew", "city", "town", "county", "village",
 ];
 
 /// Cues that are strong enough to take an unknown capitalized word for a

@@ -92,6 +92,8 @@ struct Word {
     initial: bool,
     /// A period right after the word.
     dotted: bool,
+    /// First word of a line (or of the text).
+    line_start: bool,
     has_digit: bool,
 }
 
@@ -227,6 +229,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
             gap,
             initial: letters == 1 && !has_digit,
             dotted: bytes.get(end) == Some(&b'.'),
+            line_start: prev_end == 0 || gap_text.contains('\n'),
             has_digit,
         });
         prev_end = end;
@@ -450,13 +453,54 @@ impl Detector for NameDetector {
                         i = last + 1;
                         continue;
                     }
-                    None if !w.has(WORD | CITY | REGION) && w.capitalized() => {
+                    // Names beat cities: "Elizabeth" alone is a person.
+                    None if !w.has(WORD | REGION) && w.capitalized() => {
                         push_name(out, &words, i, i, 0.6);
                         i += 1;
                         continue;
                     }
                     None => {}
                 }
+            }
+
+            // Two capitalized words no list knows ("Tomomi Nishiyama").
+            if w.unknown_capitalized() && i + 1 < n {
+                if let Some(last) = take_followers(text, &words, i + 1) {
+                    push_name(out, &words, i, last, 0.5);
+                    i = last + 1;
+                    continue;
+                }
+            }
+
+            // A speaker at the start of a line: "Halldór: What a wife."
+            if w.line_start
+                && text[w.end..].starts_with(':')
+                && (w.listed_name() && (w.has(FIRST) || !w.has(WORD)) || w.unknown_capitalized())
+                && !w.has(CLINICAL | CUE_TITLE | CUE_PERSON)
+            {
+                push_name(out, &words, i, i, 0.5);
+                i += 1;
+                continue;
+            }
+
+            // An unknown capitalized word after "in", "from", "near":
+            // most often a place.
+            if self.places
+                && w.unknown_capitalized()
+                && i > 0
+                && w.gap == Gap::Space
+                && words[i - 1].has(CUE_PLACE)
+                && words[i - 1].shape == Shape::Lower
+            {
+                out.push(Span::new(
+                    w.start,
+                    w.end,
+                    PhiCategory::GeographicSubdivision,
+                    0.5,
+                    "names",
+                ));
+                i += 1;
+                continue;
             }
 
             // Lowercase "first last".

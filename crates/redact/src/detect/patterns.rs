@@ -33,6 +33,7 @@ enum Check {
     HasDigit,
     ZipAfterWord,
     Url,
+    NotDose,
 }
 
 struct Rule {
@@ -90,6 +91,8 @@ fn rules() -> Vec<Rule> {
     let m = format!("{}{B}", month());
     let ws = "[ \\t]";
     let sep = "[ \\t]{0,4}[:#]?[ \\t]{0,4}";
+    // Phone numbers often sit on the line after their label.
+    let sep_nl = "[ \\t]{0,4}[:#]?[ \\t]{0,4}(?:\\r?\\n[ \\t]{0,4})?";
     let mut r = Vec::new();
 
     // Order matters where two rules can start at the same place: the
@@ -130,9 +133,9 @@ fn rules() -> Vec<Rule> {
     r.push(cue_rule(C::CertificateLicenseNumber, 0.9, format!("(?i-u:{B}(?:license|licence|lic|dea|npi|certificate|cert|driver'?s license|dl#|passport|permit)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
     r.push(cue_rule(C::VehicleIdentifier, 0.9, format!("(?i-u:{B}(?:vin|license plate|plate|registration)(?: (?:number|no\\.?|#))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{1,8}}[A-Za-z0-9](?:[ \\-][A-Za-z0-9]{{1,8}})?){B}"), Check::HasDigit));
     r.push(cue_rule(C::DeviceIdentifier, 0.9, format!("(?i-u:{B}(?:serial(?: (?:number|no\\.?|#))?|s/n|sn|device(?: id| #| number| serial)|udi|imei|mac address|pacemaker(?: id| serial)?|implant(?: id| serial)|lot(?: #| number| no\\.?)?|model(?: #| number| no\\.?))){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-:]{{3,39}}){B}"), Check::HasDigit));
-    r.push(cue_rule(C::Fax, 0.95, format!("(?i-u:{B}(?:fax|facsimile|fx)){sep}(?:[a-z]{{1,20}}[ \\t]){{0,3}}(?:to|at|number|no\\.?|#)?[ \\t:]{{0,4}}(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
-    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call(?:ed)?|call back(?: number)?|callback|reached at|reach (?:him|her|them|me) at|contact(?: number)?|home|work|office|answering at|registered)){sep}(?:(?:at|on|number|no\\.?|#)[ \\t:]{{0,4}})?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9]){B}"), Check::PhoneDigits));
-    r.push(cue_rule(C::GeographicSubdivision, 0.9, format!("(?i-u:{B}(?:zip|zip code|zipcode|postal code|postcode)){sep}(?P<v>[0-9]{{5}}(?:-[0-9]{{4}})?){B}"), Check::None));
+    r.push(cue_rule(C::Fax, 0.95, format!("(?i-u:{B}(?:fax|facsimile|fx)){sep_nl}(?:[a-z]{{1,20}}[ \\t]){{0,3}}(?:to|at|number|no\\.?|#)?[ \\t:]{{0,4}}(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9](?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call(?:ed)?(?: (?:me|us|him|her|them))?|call back(?: number)?|callback|reached at|reach (?:him|her|them|me)|contact(?: number)?|home|work|office|answering at|registered|desk|messages to)){sep_nl}(?:(?:at|on|number|no\\.?|#)[ \\t:]{{0,4}})?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9](?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::GeographicSubdivision, 0.9, format!("(?i-u:{B}(?:zip|zip code|zipcode|postal code|postcode)(?: is)?){sep}(?P<v>[0-9]{{5}}(?:-[0-9]{{4}})?|[0-9]{{3,5}}(?:[ \\-][0-9]{{2,4}})?|[A-Za-z][0-9][A-Za-z] ?[0-9][A-Za-z][0-9]){B}"), Check::None));
     r.push(cue_rule(
         C::Date,
         0.9,
@@ -182,7 +185,7 @@ fn rules() -> Vec<Rule> {
         Check::DateShort,
     ));
     r.push(rule(C::Date, 0.9, format!("{B}(?:9[0-9]|1[0-1][0-9])(?:[ \\-]?(?i-u:y/?o|yo|yrs?|years?)(?:[ \\-](?i-u:old))?|(?:-| )(?i-u:year|yr)s?-?(?i-u:old)){B}"), Check::None));
-    r.push(rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}{B}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}}{B})?"), Check::PhoneDigits));
+    r.push(rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?{B}"), Check::PhoneDigits));
     r.push(rule(
         C::Phone,
         0.85,
@@ -221,6 +224,12 @@ fn rules() -> Vec<Rule> {
         0.8,
         format!("(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?{UPPER}{LOWER}{{1,30}}(?:{FOREIGN_STREET_TAIL}){ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}|(?:{FOREIGN_STREET_HEAD}){ws}{{1,2}}(?:{LETTER}{{1,30}}{ws}{{1,2}}){{0,4}}[0-9]{{1,5}}[A-Za-z]?{B}"),
         Check::None,
+    ));
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.7,
+        format!("{B}[0-9]{{1,6}}{ws}{{1,2}}{UPPER}{LETTER}{{1,30}}(?:{ws}{LETTER}{{1,30}}){{0,3}}{ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}"),
+        Check::NotDose,
     ));
     r.push(rule(
         C::GeographicSubdivision,
@@ -550,6 +559,28 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
         Check::CardOrLong => {
             let d: Vec<u32> = digits(value).collect();
             (8..=19).contains(&d.len())
+        }
+        Check::NotDose => {
+            // "20789 Allika 46" is an address; "2 Percocet 5" or "40 mg 2"
+            // is not: no word in it may be clinical or a unit.
+            let lexicon = Lexicon::get();
+            value
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    lexicon.flags(w) & lexicon::CLINICAL == 0
+                        && !matches!(
+                            w.to_ascii_lowercase().as_str(),
+                            "mg" | "mcg"
+                                | "ml"
+                                | "units"
+                                | "tabs"
+                                | "tablets"
+                                | "puffs"
+                                | "drops"
+                                | "x"
+                        )
+                })
         }
         Check::ZipAfterWord => {
             // The word before must look like a place, not a drug or a count.
