@@ -381,6 +381,9 @@ impl PatternDetector {
                 };
                 out.push(Span::new(start, end, category, rule.confidence, "patterns"));
                 at = found.end().max(end).max(next_char(text, found.start()));
+                if category == PhiCategory::GeographicSubdivision {
+                    at = at.max(address_block(text, end, out));
+                }
             } else {
                 // A rejected match may hide another rule's match at the
                 // same place; step one character and look again.
@@ -389,6 +392,72 @@ impl PatternDetector {
         }
         searches
     }
+}
+
+/// After a street address, the short lines that follow it (city, region,
+/// postal code, country) belong to the same address block:
+///
+/// ```text
+/// 20789 Allika 46
+///  Suite 501
+///  Riisa
+///  Estonia 62488
+/// ```
+///
+/// Reports each such line as a place, up to four lines and one blank line,
+/// and returns where it stopped. A line qualifies when it is short and
+/// every word in it is capitalized, all capitals or a number.
+fn address_block(text: &str, from: usize, out: &mut Vec<Span>) -> usize {
+    let mut at = from;
+    // The rest of the address's own line ("..., Springfield, IL") is left
+    // to the other rules; start at the next line.
+    let Some(newline) = text[at..].find('\n') else {
+        return from;
+    };
+    if newline > 48 {
+        return from;
+    }
+    at += newline + 1;
+    let mut blank_seen = false;
+    for _ in 0..5 {
+        let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = &text[at..line_end];
+        let content_start =
+            at + (line.len() - line.trim_start_matches([' ', '\t', '>', '\r']).len());
+        let content = text[content_start..line_end].trim_end();
+        if content.is_empty() {
+            if blank_seen || line_end == text.len() {
+                break;
+            }
+            blank_seen = true;
+            at = line_end + 1;
+            continue;
+        }
+        let qualifies = content.len() <= 48
+            && content
+                .split([' ', '\t', ',', '.'])
+                .filter(|w| !w.is_empty())
+                .all(|w| {
+                    let first = w.chars().next().unwrap_or(' ');
+                    first.is_uppercase() || first.is_ascii_digit() || w == "nan"
+                });
+        if !qualifies {
+            break;
+        }
+        let end = content_start + content.len();
+        out.push(Span::new(
+            content_start,
+            end,
+            PhiCategory::GeographicSubdivision,
+            0.6,
+            "patterns",
+        ));
+        if line_end >= text.len() {
+            return end;
+        }
+        at = line_end + 1;
+    }
+    at.min(text.len()).max(from)
 }
 
 fn next_char(text: &str, at: usize) -> usize {
