@@ -60,11 +60,6 @@ const TITLES: &[&str] = &[
     "sgt",
     "capt",
     "judge",
-    "attending",
-    "np",
-    "pa",
-    "rn",
-    "md",
 ];
 
 const PERSON_CUES: &[&str] = &[

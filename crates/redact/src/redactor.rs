@@ -147,7 +147,7 @@ impl Redactor {
                     .contains(&text[s.start..s.end].trim().to_lowercase())
             });
         }
-        Ok(resolve(spans))
+        Ok(resolve(text, spans))
     }
 
     /// Redacts `text`: every identifier span replaced by its category's
@@ -237,9 +237,12 @@ fn tier(span: &Span) -> u8 {
     }
 }
 
-/// Keeps the most specific and longest spans, dropping any that overlap a
-/// span already kept; returns them in text order.
-fn resolve(mut spans: Vec<Span>) -> Vec<Span> {
+/// Keeps the most specific and longest spans. A span that overlaps one
+/// already kept loses the overlap: what sticks out on either side is kept
+/// when it still holds two letters or digits ("Barbara Yudina Apt" against
+/// an address "Apt. 675" keeps "Barbara Yudina"). Returns them in text
+/// order.
+fn resolve(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     spans.sort_by(|a, b| {
         tier(b)
             .cmp(&tier(a))
@@ -249,19 +252,56 @@ fn resolve(mut spans: Vec<Span>) -> Vec<Span> {
             .then(a.category.cmp(&b.category))
     });
     let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut out = Vec::with_capacity(spans.len());
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for span in spans {
-        let clash = kept
+        let first = kept
             .range(..span.end)
-            .next_back()
-            .is_some_and(|(_, &end)| end > span.start);
-        if !clash {
+            .rev()
+            .take_while(|(_, end)| **end > span.start)
+            .last();
+        let Some((&first_start, _)) = first else {
             kept.insert(span.start, span.end);
             out.push(span);
+            continue;
+        };
+        let last_end = kept
+            .range(..span.end)
+            .next_back()
+            .map_or(span.end, |(_, &end)| end);
+        let pieces = [
+            (span.start, first_start.max(span.start)),
+            (last_end.min(span.end), span.end),
+        ];
+        for (start, end) in pieces {
+            if let Some((start, end)) = trimmed(text, start, end) {
+                kept.insert(start, end);
+                let mut piece = span.clone();
+                piece.start = start;
+                piece.end = end;
+                out.push(piece);
+            }
         }
     }
     out.sort_by_key(|s| s.start);
     out
+}
+
+/// `start..end` without surrounding spaces and punctuation, if at least
+/// two letters or digits remain.
+fn trimmed(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if start >= end {
+        return None;
+    }
+    let piece = &text[start..end];
+    let inner = piece.trim_matches(|c: char| !c.is_alphanumeric());
+    if inner.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        return None;
+    }
+    let offset = piece.len()
+        - piece
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .len();
+    Some((start + offset, start + offset + inner.len()))
 }
 
 /// Builds a [`Redactor`].
@@ -384,6 +424,7 @@ mod tests {
 
     #[test]
     fn overlap_resolution_prefers_specific_then_long() {
+        let text = "x".repeat(50);
         let spans = vec![
             span(0, 10, "names"),
             span(2, 5, "patterns"),
@@ -392,8 +433,31 @@ mod tests {
             span(40, 44, "names"),
             span(40, 42, "known_values"),
         ];
-        let kept: Vec<(usize, usize)> = resolve(spans).iter().map(|s| (s.start, s.end)).collect();
-        assert_eq!(kept, [(2, 5), (18, 35), (40, 42)]);
+        let kept: Vec<(usize, usize)> = resolve(&text, spans)
+            .iter()
+            .map(|s| (s.start, s.end))
+            .collect();
+        // The name loses its overlap with the pattern and keeps both sides;
+        // the shorter pattern inside the longer one goes; "xx" left of the
+        // known value's end stays with the name.
+        assert_eq!(
+            kept,
+            [(0, 2), (2, 5), (5, 10), (18, 35), (40, 42), (42, 44)]
+        );
+    }
+
+    #[test]
+    fn trimmed_pieces_drop_spaces_and_need_two_characters() {
+        let text = "Barbara Yudina Apt. 675";
+        let spans = vec![
+            span(0, 18, "names"),
+            Span::new(15, 23, PhiCategory::GeographicSubdivision, 0.9, "patterns"),
+        ];
+        let kept: Vec<&str> = resolve(text, spans)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(kept, ["Barbara Yudina", "Apt. 675"]);
     }
 
     #[test]

@@ -385,7 +385,8 @@ impl Detector for NameDetector {
                 }
                 let next = &words[j];
                 let gap_ok = matches!(next.gap, Gap::Space | Gap::Colon)
-                    || (w.has(CUE_TITLE) && next.gap == Gap::Period);
+                    // "Dr. Okafor", but not "doctor. Plan".
+                    || (w.has(CUE_TITLE) && next.gap == Gap::Period && w.end - w.start <= 4);
                 if gap_ok {
                     let taken = if strong {
                         take_name(text, &words, j, Mode::Strong)
@@ -472,6 +473,17 @@ impl Detector for NameDetector {
                 }
             }
 
+            // An unknown capitalized word doing what only people do:
+            // "Alvir spent a year", "Shovda said".
+            if w.unknown_capitalized() && i + 1 < n && words[i + 1].gap == Gap::Space {
+                let next = &words[i + 1];
+                if next.shape == Shape::Lower && human_verb(&text[next.start..next.end]) {
+                    push_name(out, &words, i, i, 0.5);
+                    i += 1;
+                    continue;
+                }
+            }
+
             // A speaker at the start of a line: "Halldór: What a wife."
             if w.line_start
                 && text[w.end..].starts_with(':')
@@ -551,6 +563,34 @@ impl Detector for NameDetector {
         }
         Ok(())
     }
+}
+
+/// Verbs whose subject is a person, not a drug or a device.
+fn human_verb(word: &str) -> bool {
+    matches!(
+        word,
+        "said"
+            | "says"
+            | "told"
+            | "asked"
+            | "lives"
+            | "lived"
+            | "spent"
+            | "shouted"
+            | "wrote"
+            | "works"
+            | "worked"
+            | "married"
+            | "called"
+            | "visited"
+            | "explained"
+            | "agreed"
+            | "refused"
+            | "declined"
+            | "prefers"
+            | "wants"
+            | "wishes"
+    )
 }
 
 /// Every flag of a word, looking lowercase words up in full.
