@@ -4,6 +4,9 @@
 //! python3 and the shared folder are there, else from a built-in note
 //! repeated to the same size.
 
+// criterion_group! generates an undocumented function.
+#![allow(missing_docs)]
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -21,10 +24,10 @@ fn corpus() -> String {
             .arg(&out)
             .args(["--bytes", "1048576", "--seed", "7"])
             .status();
-        if status.is_ok_and(|s| s.success()) {
-            if let Ok(text) = std::fs::read_to_string(&out) {
-                return text;
-            }
+        if status.is_ok_and(|s| s.success())
+            && let Ok(text) = std::fs::read_to_string(&out)
+        {
+            return text;
         }
     }
     println!("shared/bench/gen_text.py not usable: benchmarking a repeated built-in note");

@@ -8,7 +8,7 @@
 //! and U), and two closing brackets. Models copy such tokens faithfully,
 //! the double brackets and the random code do not occur in ordinary
 //! clinical text, and the tag keeps the sentence readable for the model
-//! ("call [[PHONE_0Q8M]]").
+//! (`call [[PHONE_0Q8M]]`).
 //!
 //! The code is random, drawn from the operating system's generator. It is
 //! not derived from the value, so the token carries no information about

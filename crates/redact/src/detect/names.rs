@@ -427,18 +427,20 @@ impl Detector for NameDetector {
             }
 
             // A city of several words ("New York City", "Salt Lake City").
-            if self.places && w.has(CITY_HEAD) && (w.capitalized() || w.upper()) {
-                if let Some(last) = longest_city(text, &words, i, lexicon) {
-                    out.push(Span::new(
-                        w.start,
-                        words[last].end,
-                        PhiCategory::GeographicSubdivision,
-                        0.7,
-                        "names",
-                    ));
-                    i = last + 1;
-                    continue;
-                }
+            if self.places
+                && w.has(CITY_HEAD)
+                && (w.capitalized() || w.upper())
+                && let Some(last) = longest_city(text, &words, i, lexicon)
+            {
+                out.push(Span::new(
+                    w.start,
+                    words[last].end,
+                    PhiCategory::GeographicSubdivision,
+                    0.7,
+                    "names",
+                ));
+                i = last + 1;
+                continue;
             }
 
             // "First [M.] Last" or a first name alone.
@@ -465,12 +467,13 @@ impl Detector for NameDetector {
             }
 
             // Two capitalized words no list knows ("Tomomi Nishiyama").
-            if w.unknown_capitalized() && i + 1 < n {
-                if let Some(last) = take_followers(text, &words, i + 1) {
-                    push_name(out, &words, i, last, 0.5);
-                    i = last + 1;
-                    continue;
-                }
+            if w.unknown_capitalized()
+                && i + 1 < n
+                && let Some(last) = take_followers(text, &words, i + 1)
+            {
+                push_name(out, &words, i, last, 0.5);
+                i = last + 1;
+                continue;
             }
 
             // An unknown capitalized word doing what only people do:

@@ -516,8 +516,7 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
         }
         Check::Ip4 => {
             if matches!(after, Some('.'))
-                && text[end..]
-                    .as_bytes()
+                && text.as_bytes()[end..]
                     .get(1)
                     .is_some_and(u8::is_ascii_digit)
             {
@@ -530,8 +529,7 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
                 return false;
             }
             if matches!(after, Some('.'))
-                && text[end..]
-                    .as_bytes()
+                && text.as_bytes()[end..]
                     .get(1)
                     .is_some_and(u8::is_ascii_digit)
             {
@@ -683,7 +681,7 @@ pub(crate) fn luhn(value: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]
