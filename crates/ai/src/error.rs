@@ -36,6 +36,8 @@ pub enum ProviderError {
         /// like an identifier (`rate_limit_error`, `content_filter`). The
         /// vendor's message is never kept: it may quote the prompt.
         vendor_code: Option<String>,
+        /// How long the vendor asked to wait (a 503 may say), if it said.
+        retry_after: Option<Duration>,
         /// How many requests were made.
         attempts: u32,
     },

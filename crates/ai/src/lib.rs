@@ -164,7 +164,7 @@ pub use error::{ConfigError, ProviderError};
 pub use gateway::{
     AiDraft, AiDraftStream, AiRequest, DraftChunk, Gateway, GatewayBuilder, GatewayError, Step,
 };
-pub use policy::{AiPolicy, ConfigurationItem, PolicyDecision, Principal, SCHEMA};
+pub use policy::{AiPolicy, ConfigurationItem, EvaluationError, PolicyDecision, Principal, SCHEMA};
 pub use provider::{
     AiProvider, AnthropicProvider, AnthropicProviderBuilder, HttpSettings, OpenAiProvider,
     OpenAiProviderBuilder, RetryPolicy,

@@ -111,8 +111,13 @@ impl PolicyDecision {
 }
 
 /// Why a decision could not be made. The gateway treats it as a refusal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct EvaluationError(pub(crate) String);
+///
+/// The message is Cedar's, about entities, attributes and types; requests
+/// hold no PHI (purpose, category names, user and service ids), so
+/// neither does it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the policy could not be evaluated: {0}")]
+pub struct EvaluationError(String);
 
 /// A loaded, validated role and purpose policy.
 ///
@@ -242,7 +247,7 @@ impl AiPolicy {
     ///
     /// # Errors
     ///
-    /// A description of what failed when a policy could not be evaluated
+    /// [`EvaluationError`] when a policy could not be evaluated
     /// (the gateway then refuses the call: Cedar skips a policy that
     /// errors, and a skipped `forbid` must not turn into an allow).
     pub fn authorize_ai(
@@ -251,7 +256,7 @@ impl AiPolicy {
         purpose: &str,
         categories: CategorySet,
         service: &str,
-    ) -> Result<PolicyDecision, String> {
+    ) -> Result<PolicyDecision, EvaluationError> {
         let names = categories
             .iter()
             .map(|c| RestrictedExpression::new_string(c.name().into()));
@@ -269,9 +274,8 @@ impl AiPolicy {
                 RestrictedExpression::new_bool(principal.automation.is_some()),
             ),
         ])
-        .map_err(|e| first_line(&e.to_string()))?;
+        .map_err(|e| EvaluationError(first_line(&e.to_string())))?;
         self.decide(principal, "use_ai", uid("AiService", service), context)
-            .map_err(|EvaluationError(e)| e)
     }
 
     /// May `principal` change `item`?
@@ -283,7 +287,7 @@ impl AiPolicy {
         &self,
         principal: &Principal,
         item: ConfigurationItem,
-    ) -> Result<PolicyDecision, String> {
+    ) -> Result<PolicyDecision, EvaluationError> {
         let resource = uid("AiConfiguration", item.as_str());
         self.decide(
             principal,
@@ -291,7 +295,6 @@ impl AiPolicy {
             resource,
             Context::empty(),
         )
-        .map_err(|EvaluationError(e)| e)
     }
 
     fn decide(

@@ -202,6 +202,45 @@ mod tests {
         assert_eq!(result, Err(SseError::TooLarge));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any bytes, cut anywhere: no panic, and the buffer never grows
+        /// past its bound.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2048),
+            piece in 1usize..64,
+        ) {
+            let mut decoder = SseDecoder::new(256);
+            let mut out = Vec::new();
+            for chunk in bytes.chunks(piece) {
+                if decoder.push(chunk, &mut out).is_err() {
+                    break;
+                }
+                proptest::prop_assert!(decoder.line.len() + decoder.data.len() <= 256);
+            }
+        }
+
+        /// Well-formed events decode the same whatever the chunking.
+        #[test]
+        fn chunking_does_not_change_events(
+            datas in proptest::collection::vec("[^\r\n]{0,40}", 1..8),
+            piece in 1usize..32,
+            crlf in proptest::bool::ANY,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let mut input = String::new();
+            for data in &datas {
+                input.push_str(&format!("data: {data}{end}{end}"));
+            }
+            let whole = decode_in_pieces(input.as_bytes(), input.len().max(1));
+            let pieces = decode_in_pieces(input.as_bytes(), piece);
+            proptest::prop_assert_eq!(&whole, &pieces);
+            proptest::prop_assert_eq!(whole.len(), datas.len());
+        }
+    }
+
     #[test]
     fn invalid_utf8_is_refused() {
         let mut decoder = SseDecoder::new(64);

@@ -61,11 +61,8 @@ pub enum GatewayError {
         policy_ids: Vec<String>,
     },
     /// The policy engine failed; the call is refused.
-    #[error("the policy could not be evaluated")]
-    PolicyError {
-        /// What failed, without request content.
-        detail: String,
-    },
+    #[error("refused because the policy engine failed")]
+    PolicyError(#[source] crate::EvaluationError),
     /// The purpose is not in the minimum-necessary table.
     #[error("purpose `{purpose}` is not declared in the purposes table")]
     UnknownPurpose {
@@ -156,7 +153,7 @@ impl GatewayError {
     pub fn step(&self) -> Step {
         match self {
             GatewayError::PolicyDenied { .. }
-            | GatewayError::PolicyError { .. }
+            | GatewayError::PolicyError(_)
             | GatewayError::ConfigurationDenied { .. } => Step::Policy,
             GatewayError::UnknownPurpose { .. }
             | GatewayError::UndeclaredField { .. }

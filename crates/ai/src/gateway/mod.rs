@@ -418,7 +418,7 @@ impl Gateway {
         let (event, result) = match policy.authorize_change(principal, item) {
             Err(detail) => (
                 event.outcome(Outcome::failed("policy_error")),
-                Err(GatewayError::PolicyError { detail }),
+                Err(GatewayError::PolicyError(detail)),
             ),
             Ok(decision) if !decision.is_allowed() => (
                 event
@@ -545,7 +545,7 @@ impl Gateway {
         let decision = match policy.authorize_ai(principal, purpose, asked, &service_id) {
             Ok(decision) => decision,
             Err(detail) => {
-                let error = GatewayError::PolicyError { detail };
+                let error = GatewayError::PolicyError(detail);
                 return Err(self
                     .refuse(
                         &context,
@@ -682,8 +682,11 @@ impl Gateway {
                     .await);
             }
         };
-        context.basis = Basis::new(clearance.baa_id(), clearance.baa_version())
-            .tap_policies(decision.policy_ids());
+        let mut basis = Basis::new(clearance.baa_id(), clearance.baa_version());
+        for id in decision.policy_ids() {
+            basis = basis.policy_id(id.clone());
+        }
+        context.basis = basis;
 
         // 5. The provider's endpoint must be a host the registry declares
         // for this very service.
@@ -854,19 +857,6 @@ impl Gateway {
 struct Redacted {
     chat: ChatRequest,
     raw_categories: CategorySet,
-}
-
-trait BasisExt {
-    fn tap_policies(self, ids: &[String]) -> Self;
-}
-
-impl BasisExt for Basis {
-    fn tap_policies(mut self, ids: &[String]) -> Self {
-        for id in ids {
-            self = self.policy_id(id.clone());
-        }
-        self
-    }
 }
 
 fn actor_of(principal: &Principal) -> Actor {

@@ -185,6 +185,7 @@ fn status_error(
     ProviderError::Status {
         status: status.as_u16(),
         vendor_code: vendor_error_code(body),
+        retry_after: parse_retry_after(headers),
         attempts,
     }
 }
@@ -256,16 +257,15 @@ pub(crate) async fn send_with_retries(
         .adjust(move |error, backoff| {
             // `None` from the backoff means the retries are used up.
             let backoff = backoff?;
-            match error {
-                ProviderError::RateLimited {
-                    retry_after: Some(wait),
-                    ..
-                } if *wait > cap => None,
-                ProviderError::RateLimited {
-                    retry_after: Some(wait),
-                    ..
-                } => Some(*wait),
-                _ => Some(backoff),
+            let asked = match error {
+                ProviderError::RateLimited { retry_after, .. }
+                | ProviderError::Status { retry_after, .. } => *retry_after,
+                _ => None,
+            };
+            match asked {
+                Some(wait) if wait > cap => None,
+                Some(wait) => Some(wait),
+                None => Some(backoff),
             }
         })
         .await

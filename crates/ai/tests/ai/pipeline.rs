@@ -396,8 +396,6 @@ async fn logs_of_a_whole_run_hold_no_phi() {
 }
 
 #[tokio::test]
-#[ignore = "phiguard-redact: a known name inside an email address is replaced on its own, \
-            leaving the rest of the address in plain form"]
 async fn an_email_holding_the_patients_name_is_replaced_whole() {
     let server = MockServer::start().await;
     mount(
