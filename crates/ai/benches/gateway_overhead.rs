@@ -193,5 +193,66 @@ fn overhead(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, overhead);
+/// The steps on their own, to see where the time of a call goes.
+fn steps(c: &mut Criterion) {
+    let text = prompt();
+    let policy = AiPolicy::from_cedar(&repo_file("examples/config/policy.cedar")).unwrap();
+    let clinician = Principal::new("dr-ames").role("clinician");
+    let categories: phiguard_phi::CategorySet = [PhiCategory::Name, PhiCategory::ClinicalNote]
+        .into_iter()
+        .collect();
+    c.bench_function("step_policy_decision", |b| {
+        b.iter(|| {
+            policy
+                .authorize_ai(&clinician, "summarize", categories, "bench-chat")
+                .unwrap()
+        })
+    });
+
+    let redactor = Redactor::safe_harbor();
+    c.bench_function("step_redact_10kb", |b| {
+        b.iter(|| {
+            let mut session = RedactionSession::new();
+            session.add_known(&Phi::new("Zebediah Quillfeather".into(), PhiCategory::Name));
+            redactor.redact(&text, &mut session).unwrap()
+        })
+    });
+
+    let registry = VendorRegistry::from_toml_str(REGISTRY).unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    c.bench_function("step_clearance", |b| {
+        b.iter(|| {
+            let request =
+                phiguard_vendors::ClearanceRequest::new("bench-chat", "summarize", categories, now);
+            registry.clear(&request).unwrap()
+        })
+    });
+
+    let clearance = registry
+        .clear(&phiguard_vendors::ClearanceRequest::new(
+            "bench-chat",
+            "summarize",
+            categories,
+            now,
+        ))
+        .unwrap();
+    let provider = phiguard_ai::OpenAiProvider::openai("m")
+        .base_url("https://bench.invalid/v1")
+        .api_key("k")
+        .build()
+        .unwrap();
+    let chat = ChatRequest::new().message(
+        phiguard_ai::ChatMessage::new(phiguard_ai::ChatRole::User)
+            .with_phi(Phi::new(text.clone(), PhiCategory::ClinicalNote)),
+    );
+    c.bench_function("step_encode_10kb", |b| {
+        b.iter(|| {
+            provider
+                .encode(&chat, ResponseMode::Complete, clearance.permit())
+                .unwrap()
+        })
+    });
+}
+
+criterion_group!(benches, overhead, steps);
 criterion_main!(benches);

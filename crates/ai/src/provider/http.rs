@@ -210,6 +210,8 @@ pub(crate) async fn read_bounded(
 /// Sends one POST, retrying per the policy, and returns the successful
 /// response with the attempt count.
 pub(crate) async fn send_with_retries(
+    protocol: &'static str,
+    host: &str,
     settings: &HttpSettings,
     build: impl Fn() -> reqwest::RequestBuilder,
     streaming: bool,
@@ -225,8 +227,28 @@ pub(crate) async fn send_with_retries(
         }
         async move {
             let n = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let response = request.send().await.map_err(ProviderError::transport)?;
+            let started = std::time::Instant::now();
+            let sent = request.send().await;
+            let latency_ms = started.elapsed().as_millis() as u64;
+            let response = match sent {
+                Ok(response) => response,
+                Err(error) => {
+                    let error = ProviderError::transport(error);
+                    tracing::info!(protocol, host, attempt = n, latency_ms, error = %error, "vendor call");
+                    return Err(error);
+                }
+            };
             let status = response.status();
+            // Host and protocol only: the path may name a deployment and
+            // the query is nobody's business in a log.
+            tracing::info!(
+                protocol,
+                host,
+                status = status.as_u16(),
+                attempt = n,
+                latency_ms,
+                "vendor call"
+            );
             if status.is_success() {
                 return Ok(response);
             }

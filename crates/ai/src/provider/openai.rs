@@ -366,8 +366,14 @@ impl AiProvider for OpenAiProvider {
             return Err(ProviderError::ModeMismatch);
         }
         let bytes = body.shared_bytes();
-        let response =
-            send_with_retries(&self.settings, || self.request(bytes.clone()), false).await?;
+        let response = send_with_retries(
+            self.protocol(),
+            self.endpoint.host_str().unwrap_or(""),
+            &self.settings,
+            || self.request(bytes.clone()),
+            false,
+        )
+        .await?;
         let raw = read_bounded(response, self.settings.max_response_bytes).await?;
         let wire: WireResponse =
             serde_json::from_slice(&raw).map_err(|_| ProviderError::Decode {
@@ -397,8 +403,14 @@ impl AiProvider for OpenAiProvider {
             return Err(ProviderError::ModeMismatch);
         }
         let bytes = body.shared_bytes();
-        let response =
-            send_with_retries(&self.settings, || self.request(bytes.clone()), true).await?;
+        let response = send_with_retries(
+            self.protocol(),
+            self.endpoint.host_str().unwrap_or(""),
+            &self.settings,
+            || self.request(bytes.clone()),
+            true,
+        )
+        .await?;
         let reader = EventReader::new(response, &self.settings);
         Ok(sse_stream(reader, StreamState::default(), on_event, on_end))
     }

@@ -434,3 +434,41 @@ async fn an_email_holding_the_patients_name_is_replaced_whole() {
         "email partly in plain form: {body}"
     );
 }
+
+/// The gateway is shared across tasks, and its calls run on any runtime
+/// thread: both must stay `Send` (this test fails to compile otherwise).
+#[tokio::test]
+async fn gateway_and_its_calls_are_send() {
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    fn assert_send<T: Send>(_: &T) {}
+    let server = MockServer::start().await;
+    let audit = MemoryAuditSink::new();
+    let gateway = base(&audit)
+        .registry(registry(&[Service {
+            id: "svc",
+            host: authority(&server),
+            baa: Baa::Covers("\"all\""),
+        }]))
+        .provider("svc", openai_for(&server))
+        .build()
+        .unwrap();
+    assert_send_sync(&gateway);
+    let mut session = RedactionSession::new();
+    let clinician = clinician();
+    let call = gateway.complete(
+        &clinician,
+        "summarize",
+        summary_request("svc"),
+        &mut session,
+    );
+    assert_send(&call);
+    drop(call);
+    let mut session = RedactionSession::new();
+    let call = gateway.stream(
+        &clinician,
+        "summarize",
+        summary_request("svc"),
+        &mut session,
+    );
+    assert_send(&call);
+}
