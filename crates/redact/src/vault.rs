@@ -101,10 +101,10 @@ pub struct TokenVault {
     /// Seeded once from the operating system, so minting a token costs no
     /// system call.
     rng: rand::rngs::StdRng,
-    /// Canonical token ("NAME_7F3K") to the first spelling of the value.
-    by_token: HashMap<String, Phi<String>>,
-    /// (category, normalized value) to canonical token.
-    by_value: HashMap<(PhiCategory, String), String>,
+    /// (tag, code) of a token to the first spelling of the value.
+    by_token: HashMap<(&'static str, [u8; CODE_LEN]), Phi<String>>,
+    /// (category, normalized value) to the code of its token.
+    by_value: HashMap<(PhiCategory, String), [u8; CODE_LEN]>,
 }
 
 impl fmt::Debug for TokenVault {
@@ -117,9 +117,8 @@ impl fmt::Debug for TokenVault {
 
 impl Drop for TokenVault {
     fn drop(&mut self) {
-        for ((_, mut value), mut token) in self.by_value.drain() {
+        for ((_, mut value), _) in self.by_value.drain() {
             value.zeroize();
-            token.zeroize();
         }
     }
 }
@@ -128,6 +127,14 @@ impl Default for TokenVault {
     fn default() -> Self {
         TokenVault::new()
     }
+}
+
+fn push_token(out: &mut String, tag: &str, code: &[u8; CODE_LEN]) {
+    out.push_str("[[");
+    out.push_str(tag);
+    out.push('_');
+    out.extend(code.iter().map(|&b| char::from(b)));
+    out.push_str("]]");
 }
 
 impl TokenVault {
@@ -160,43 +167,41 @@ impl TokenVault {
 
     /// Writes the token for `value` to `out`, minting one on first sight.
     pub(crate) fn write_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
+        let tag = tag(category);
         let mut normalized = normalize(value);
         if normalized.is_empty() {
             // Punctuation only: still give it a token of its own.
             normalized = value.to_string();
         }
         let key = (category, normalized);
-        if let Some(token) = self.by_value.get(&key) {
-            out.push_str("[[");
-            out.push_str(token);
-            out.push_str("]]");
+        if let Some(code) = self.by_value.get(&key) {
+            push_token(out, tag, code);
             let mut key = key;
             key.1.zeroize();
             return;
         }
 
-        let token = loop {
-            let mut candidate = String::with_capacity(16);
-            candidate.push_str(tag(category));
-            candidate.push('_');
-            for _ in 0..CODE_LEN {
-                candidate.push(ALPHABET[self.rng.gen_range(0..ALPHABET.len())] as char);
+        let code = loop {
+            let mut code = [0u8; CODE_LEN];
+            for byte in &mut code {
+                *byte = ALPHABET[self.rng.gen_range(0..ALPHABET.len())];
             }
-            if !self.by_token.contains_key(&candidate) {
-                break candidate;
+            if !self.by_token.contains_key(&(tag, code)) {
+                break code;
             }
         };
-        out.push_str("[[");
-        out.push_str(&token);
-        out.push_str("]]");
+        push_token(out, tag, &code);
         self.by_token
-            .insert(token.clone(), Phi::new(value.to_string(), category));
-        self.by_value.insert(key, token);
+            .insert((tag, code), Phi::new(value.to_string(), category));
+        self.by_value.insert(key, code);
     }
 
     /// The value behind a canonical token (`NAME_7F3K`, no brackets).
     pub fn value_of(&self, token: &str) -> Option<&Phi<String>> {
-        self.by_token.get(token)
+        let (tag, code) = token.split_once('_')?;
+        let tag = TAGS.iter().find(|t| **t == tag)?;
+        let code: [u8; CODE_LEN] = code.as_bytes().try_into().ok()?;
+        self.by_token.get(&(*tag, code))
     }
 }
 

@@ -37,6 +37,14 @@ impl std::fmt::Debug for TermDetector {
 
 /// The letters and digits of `text`, lowercased.
 pub(crate) fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        // The common case, without the Unicode case tables.
+        return text
+            .bytes()
+            .filter(u8::is_ascii_alphanumeric)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     text.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)

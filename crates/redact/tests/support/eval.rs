@@ -357,3 +357,30 @@ fn same_kind(found: PhiCategory, gold: PhiCategory) -> bool {
 fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
+
+/// The figures `presidio_bench.py` and `scrubadub_bench.py` print, counted
+/// the same way for comparison: every gold span of every label (ages up to
+/// 89 included), recall by any overlap and by one span covering it fully,
+/// and the share of detected spans that touch any gold span.
+pub fn anchor_style(doc: &Document, found: &[Found]) -> (f64, f64, f64) {
+    let mut overlap = 0u64;
+    let mut full = 0u64;
+    for g in &doc.gold {
+        let hits: Vec<&Found> = found
+            .iter()
+            .filter(|f| f.start < g.end && g.start < f.end)
+            .collect();
+        overlap += u64::from(!hits.is_empty());
+        full += u64::from(hits.iter().any(|f| f.start <= g.start && f.end >= g.end));
+    }
+    let touching = found
+        .iter()
+        .filter(|f| doc.gold.iter().any(|g| f.start < g.end && g.start < f.end))
+        .count() as u64;
+    let n = doc.gold.len() as u64;
+    (
+        ratio(overlap, n),
+        ratio(full, n),
+        ratio(touching, found.len() as u64),
+    )
+}
