@@ -243,6 +243,13 @@ fn rules() -> Vec<Rule> {
         format!("(?:[A-Z][a-z]{{1,24}}[ \\t]){{0,2}}[A-Z][a-z]{{1,24}},[ \\t]{{1,3}}(?:{STATES}){B}(?:[ \\t]{{1,3}}[0-9]{{5}}(?:-[0-9]{{4}})?{B})?"),
         Check::None,
     ));
+    // Counties, parishes, boroughs and townships: smaller than a state.
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.85,
+        format!("{UPPER}{LOWER}{{1,24}}(?:[ ]{UPPER}{LOWER}{{1,24}}){{0,2}}[ ](?:County|Parish|Borough|Township|Municipality){B}"),
+        Check::None,
+    ));
     r.push(rule(
         C::GeographicSubdivision,
         0.85,
@@ -736,6 +743,11 @@ mod tests {
             (
                 "in Springfield, IL 62704 with",
                 "Springfield, IL 62704",
+                C::GeographicSubdivision,
+            ),
+            (
+                "lives in Cook County since",
+                "Cook County",
                 C::GeographicSubdivision,
             ),
             (
