@@ -500,8 +500,11 @@ impl Detector for NameDetector {
 
             // An unknown capitalized word after "in", "from", "near":
             // most often a place.
+            let unknown_upper = w.upper()
+                && w.end - w.start >= 6
+                && !w.has(WORD | CLINICAL | REGION | FIRST | LAST);
             if self.places
-                && w.unknown_capitalized()
+                && (w.unknown_capitalized() || unknown_upper)
                 && i > 0
                 && w.gap == Gap::Space
                 && words[i - 1].has(CUE_PLACE)

@@ -74,7 +74,7 @@ const LETTER: &str = "[A-Za-z\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{17F}'\\-.]";
 
 const STATES: &str = "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|VI|GU";
 
-const STREET_SUFFIX: &str = "Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Plaza|Row|Crescent|Close|Pike|Turnpike|Route|Rte|Path|Walk|Heights|Hts|Point|Pt|Ridge|Run|Crossing|Xing|Commons|Green|Grove|Park|Gardens|Mews|Expressway|Expy|Freeway|Fwy|Cove|Bend|Hollow|Junction|Landing|Meadow|Meadows|Pass|View|Vista|Estates|Station|Center|Ctr";
+const STREET_SUFFIX: &str = "Street|Str|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Plaza|Row|Crescent|Close|Pike|Turnpike|Route|Rte|Path|Walk|Heights|Hts|Point|Pt|Ridge|Run|Crossing|Xing|Commons|Green|Grove|Park|Gardens|Mews|Expressway|Expy|Freeway|Fwy|Cove|Bend|Hollow|Junction|Landing|Meadow|Meadows|Pass|View|Vista|Estates|Station|Center|Ctr";
 
 /// Street words in other languages that the presidio-style addresses use
 /// ("Brixtonlaan 380", "Rue de Piétrain 371").
@@ -216,19 +216,19 @@ fn rules() -> Vec<Rule> {
     r.push(rule(
         C::GeographicSubdivision,
         0.9,
-        format!("{B}[0-9]{{1,6}}[A-Za-z]?{ws}{{1,2}}(?:[NSEW]\\.?{ws}{{1,2}}|(?:North|South|East|West){ws}{{1,2}})?(?:[0-9]{{1,3}}(?:st|nd|rd|th){ws}{{1,2}}|{UPPER}{LETTER}{{0,30}}\\.?{ws}{{1,2}}){{1,4}}(?:{STREET_SUFFIX}){B}\\.?(?:,?{ws}{{1,2}}(?:(?i-u:apt|apartment|suite|ste|unit|room|rm|fl|floor)\\.?{ws}{{0,2}}#?[0-9A-Za-z\\-]{{1,6}}|#[0-9A-Za-z\\-]{{1,6}}))?"),
+        format!("{B}(?:[0-9]{{1,6}}{ws}{{1,2}})?[0-9]{{1,6}}[A-Za-z]?{ws}{{1,2}}(?:[NSEW]\\.?{ws}{{1,2}}|(?:North|South|East|West){ws}{{1,2}})?(?:[0-9]{{1,3}}(?:st|nd|rd|th){ws}{{1,2}}|{UPPER}{LETTER}{{0,30}}\\.?{ws}{{1,2}}){{1,4}}(?:{STREET_SUFFIX}){B}\\.?(?:,?{ws}{{1,2}}(?:(?i-u:apt|apartment|suite|ste|unit|room|rm|fl|floor)\\.?{ws}{{0,2}}#?[0-9A-Za-z\\-]{{1,6}}|#[0-9A-Za-z\\-]{{1,6}}))?"),
         Check::None,
     ));
     r.push(rule(
         C::GeographicSubdivision,
         0.8,
-        format!("(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?{UPPER}{LOWER}{{1,30}}(?:{FOREIGN_STREET_TAIL}){ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}|(?:{FOREIGN_STREET_HEAD}){ws}{{1,2}}(?:{LETTER}{{1,30}}{ws}{{1,2}}){{0,4}}[0-9]{{1,5}}[A-Za-z]?{B}"),
+        format!("(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?{UPPER}{LOWER}{{1,30}}(?:{FOREIGN_STREET_TAIL}){ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}|(?:{B}[0-9]{{1,6}}{ws}{{1,2}})?(?:{FOREIGN_STREET_HEAD}){ws}{{1,2}}(?:{LETTER}{{1,30}}{ws}{{1,2}}){{0,4}}[0-9]{{1,5}}[A-Za-z]?{B}"),
         Check::None,
     ));
     r.push(rule(
         C::GeographicSubdivision,
         0.7,
-        format!("{B}[0-9]{{1,6}}{ws}{{1,2}}{UPPER}{LETTER}{{1,30}}(?:{ws}{LETTER}{{1,30}}){{0,3}}{ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}"),
+        format!("{B}(?:[0-9]{{1,6}}{ws}{{1,2}})?[0-9]{{1,6}}{ws}{{1,2}}{UPPER}{LETTER}{{1,30}}(?:{ws}{LETTER}{{1,30}}){{0,3}}{ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}"),
         Check::NotDose,
     ));
     r.push(rule(
@@ -416,10 +416,33 @@ impl PatternDetector {
 /// every word in it is capitalized, all capitals or a number.
 fn address_block(text: &str, from: usize, out: &mut Vec<Span>) -> usize {
     let mut at = from;
-    // The rest of the address's own line ("..., Springfield, IL") is left
-    // to the other rules; start at the next line.
+    // The rest of the address's own line: ", SEINÄJOKI", ", Klirou".
+    if let Some(rest) = text[at..].strip_prefix(", ") {
+        let words_end = rest
+            .find(|c: char| !(c.is_alphabetic() || c == ' ' || c == '\''))
+            .unwrap_or(rest.len());
+        let place = rest[..words_end].trim_end();
+        let words: Vec<&str> = place.split(' ').collect();
+        if !place.is_empty()
+            && words.len() <= 3
+            && words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        {
+            let start = at + 2;
+            out.push(Span::new(
+                start,
+                start + place.len(),
+                PhiCategory::GeographicSubdivision,
+                0.6,
+                "patterns",
+            ));
+            at = start + place.len();
+        }
+    }
+    // Then the lines below it.
     let Some(newline) = text[at..].find('\n') else {
-        return from;
+        return at;
     };
     if newline > 48 {
         return from;
