@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::workspace::{CLINICAL_FIELD_LABELS, SeededWorkspace};
+use crate::workspace::{CLINICAL_FIELD_LABELS, PATIENT_TAG, SeededWorkspace};
 
 /// The ports the fake services listen on (all on 127.0.0.1).
 pub(crate) struct Ports {
@@ -224,6 +224,10 @@ pub(crate) fn labels_toml(ws: &SeededWorkspace) -> String {
             "[[place]]\nkind = \"space\"\nid = \"{id}\"\nphi = {phi}\nnote = \"{note}\"\n\n"
         );
     }
+    let _ = write!(
+        out,
+        "[[tag]]\nname = \"{PATIENT_TAG}\"\nnote = \"Every task about a named patient\"\n\n"
+    );
     for label in CLINICAL_FIELD_LABELS {
         if let Some(category) = label.category {
             let _ = write!(

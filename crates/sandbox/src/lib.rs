@@ -75,6 +75,6 @@ pub use faults::Faults;
 pub use record::RecordedRequest;
 pub use sandbox::{AiService, RECORD_ENV, Sandbox, SandboxConfig, SandboxError};
 pub use workspace::{
-    CLINICAL_FIELD_LABELS, ClinicalFields, DEFAULT_SEED, FieldLabel, Member, NamedId, PlantedPhi,
-    SeededWorkspace, StaffRole, planted_phi,
+    CLINICAL_FIELD_LABELS, ClinicalFields, DEFAULT_SEED, FieldLabel, Member, NamedId, PATIENT_TAG,
+    PlantedPhi, SeededWorkspace, StaffRole, planted_phi,
 };

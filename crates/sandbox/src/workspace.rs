@@ -106,6 +106,10 @@ pub struct FieldLabel {
     pub category: Option<PhiCategory>,
 }
 
+/// The tag every patient case carries; the labelling schema marks tasks
+/// with it as PHI wherever they are.
+pub const PATIENT_TAG: &str = "patient";
+
 /// The labels of the Clinical space's custom fields.
 pub const CLINICAL_FIELD_LABELS: [FieldLabel; 7] = [
     FieldLabel {
@@ -202,9 +206,13 @@ impl SeededWorkspace {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct PlantedPhi {
-    /// Identifiers (Safe Harbor kinds): full names, dates of birth, record
-    /// numbers, phone numbers, street lines, city-state-ZIP lines, e-mail
-    /// addresses.
+    /// Identifiers (Safe Harbor kinds): full names, dates of birth (as
+    /// written in prose, `MM/DD/YYYY`, and as the date field holds them,
+    /// Unix milliseconds), record numbers, phone numbers, street lines,
+    /// city-state-ZIP lines, e-mail addresses.
+    ///
+    /// Prose always names a patient in full, so a lone first or last name
+    /// does not appear anywhere in the workspace.
     pub identifiers: Vec<String>,
     /// Clinical content: diagnoses and medications.
     pub clinical: Vec<String>,
@@ -466,7 +474,6 @@ const FRONT_DESK_ITEMS: [&str; 12] = [
 
 struct Patient {
     name: String,
-    first: String,
     dob_text: String,
     dob_ms: i64,
     mrn: String,
@@ -520,7 +527,6 @@ fn make_patients(rng: &mut ChaCha8Rng, count: usize) -> Vec<Patient> {
             let (city, state, zip) = PLACES[rng.gen_range(0..PLACES.len())];
             Patient {
                 name: format!("{first} {last}"),
-                first: first.to_owned(),
                 dob_text: format!("{month:02}/{day:02}/{year}"),
                 dob_ms: days_from_civil(year, month, day) * 86_400_000,
                 mrn: format!("RB-{mrn}"),
@@ -552,7 +558,6 @@ fn custom_prefix(kind: CaseKind) -> &'static str {
 fn fill(template: &str, p: &Patient, provider: &str) -> String {
     template
         .replace("{name}", &p.name)
-        .replace("{first}", &p.first)
         .replace("{dob}", &p.dob_text)
         .replace("{mrn}", &p.mrn)
         .replace("{phone}", &p.phone)
@@ -633,7 +638,7 @@ const COMMENTS: [(&str, StaffRole); 8] = [
         StaffRole::Billing,
     ),
     (
-        "Portal invitation sent to {email}; {first} asked for paper copies as well, mailed to \
+        "Portal invitation sent to {email}; {name} asked for paper copies as well, mailed to \
       {street}, {place}.",
         StaffRole::Admin,
     ),
@@ -879,9 +884,18 @@ pub(crate) fn generate(seed: u64) -> (Store, SeededWorkspace, PlantedPhi) {
     for (space, tags) in [
         (
             &clinical,
-            ["new-patient", "urgent", "awaiting-records", "follow-up"],
+            [
+                "new-patient",
+                "urgent",
+                "awaiting-records",
+                "follow-up",
+                PATIENT_TAG,
+            ],
         ),
-        (&operations, ["supplies", "facilities", "it", "weekly"]),
+        (
+            &operations,
+            ["supplies", "facilities", "it", "weekly", "signage"],
+        ),
     ] {
         for tag in tags {
             store.ensure_tag(space, tag);
@@ -933,12 +947,13 @@ pub(crate) fn generate(seed: u64) -> (Store, SeededWorkspace, PlantedPhi) {
                 CaseKind::NurseLine => 2,
             };
             values.insert(f_visit.id.clone(), json!(visit));
-            let tags = match kind {
-                CaseKind::Intake => vec!["new-patient".to_owned()],
-                CaseKind::Referral => vec!["awaiting-records".to_owned()],
-                CaseKind::CarePlan => vec!["follow-up".to_owned()],
-                CaseKind::NurseLine => vec!["urgent".to_owned()],
+            let kind_tag = match kind {
+                CaseKind::Intake => "new-patient",
+                CaseKind::Referral => "awaiting-records",
+                CaseKind::CarePlan => "follow-up",
+                CaseKind::NurseLine => "urgent",
             };
+            let tags = vec![kind_tag.to_owned(), PATIENT_TAG.to_owned()];
             let status = ["to do", "in progress", "review"][rng.gen_range(0..3)].to_owned();
             let task_name = format!("{name_prefix}: {}", p.name);
             let task_id = store.insert_task(NewTask {
@@ -1128,6 +1143,8 @@ pub(crate) fn generate(seed: u64) -> (Store, SeededWorkspace, PlantedPhi) {
         ] {
             push(&mut identifiers, v);
         }
+        // The date of birth as the custom field holds it (Unix ms).
+        push(&mut identifiers, &p.dob_ms.to_string());
         push(&mut clinical_values, p.condition.diagnosis);
         push(&mut clinical_values, p.condition.medication);
     }
@@ -1216,6 +1233,39 @@ mod tests {
             );
         }
         assert!(planted.identifiers.len() >= 17 * 6);
+    }
+
+    #[test]
+    fn names_appear_only_in_full() {
+        let (store, _, planted) = generate(DEFAULT_SEED);
+        let mut text = String::new();
+        for t in store.tasks.values() {
+            text.push_str(&t.name);
+            text.push(' ');
+            text.push_str(&t.description);
+            text.push(' ');
+        }
+        for c in store.comments.values() {
+            text.push_str(&c.text);
+            text.push(' ');
+        }
+        let names: Vec<&String> = planted
+            .identifiers
+            .iter()
+            .filter(|v| {
+                PATIENT_FIRST
+                    .iter()
+                    .any(|f| v.starts_with(&format!("{f} ")))
+            })
+            .collect();
+        assert_eq!(names.len(), 17);
+        for name in names {
+            let (first, last) = name.split_once(' ').unwrap();
+            let full = text.matches(name.as_str()).count();
+            assert!(full > 0);
+            assert_eq!(text.matches(first).count(), full, "{first} alone");
+            assert_eq!(text.matches(last).count(), full, "{last} alone");
+        }
     }
 
     #[test]

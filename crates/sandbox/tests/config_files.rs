@@ -134,6 +134,13 @@ async fn the_labels_have_the_sample_shape_and_name_the_workspace() {
     let sample_field_keys = keys(&entries(&sample, "field")[0]);
     let places = entries(&ours, "place");
     assert!(places.iter().all(|p| keys(p) == sample_place_keys));
+    let sample_tag_keys = keys(&entries(&sample, "tag")[0]);
+    let tags = entries(&ours, "tag");
+    assert!(tags.iter().all(|t| keys(t) == sample_tag_keys));
+    assert_eq!(
+        tags[0]["name"].as_str(),
+        Some(phiguard_sandbox::PATIENT_TAG)
+    );
     assert!(
         entries(&ours, "field")
             .iter()
