@@ -6,7 +6,9 @@
 //! The answer is deterministic: an extractive summary made of the first
 //! sentences of what the user sent, followed by any token-like strings of
 //! the input the summary left out, so a test can check that tokens come
-//! back intact and are restored.
+//! back intact and are restored. A request that asks for billing codes
+//! (the words "billing code" anywhere in its messages) gets a fixed code
+//! suggestion instead, chosen from the visit type it mentions.
 
 use std::sync::OnceLock;
 use std::sync::{Arc, Mutex};
@@ -201,7 +203,11 @@ impl AiResponder {
             .map(str::to_owned)
             .or_else(|| deployment(request.url.path()))
             .unwrap_or_else(|| "sandbox-model".to_owned());
-        let answer = extractive_summary(&input);
+        let answer = if all_text(&body).to_lowercase().contains("billing code") {
+            billing_suggestion(&input)
+        } else {
+            extractive_summary(&input)
+        };
         let usage = Usage {
             input: word_count(&input),
             output: word_count(&answer),
@@ -299,6 +305,76 @@ fn deployment(path: &str) -> Option<String> {
 
 /// The text of every user message, in order. `None` when there are no
 /// messages at all.
+/// The text of every message and of the Anthropic `system` field.
+fn all_text(body: &Value) -> String {
+    let mut text = String::new();
+    let mut take = |v: &Value| match v {
+        Value::String(s) => text.push_str(s),
+        Value::Array(parts) => {
+            for p in parts {
+                if let Some(t) = p.get("text").and_then(Value::as_str) {
+                    text.push_str(t);
+                }
+                text.push('\n');
+            }
+        }
+        _ => {}
+    };
+    if let Some(system) = body.get("system") {
+        take(system);
+    }
+    for m in body
+        .get("messages")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(content) = m.get("content") {
+            take(content);
+        }
+    }
+    text
+}
+
+/// Office visit codes the fake suggests, by the visit type the request
+/// mentions (first match wins).
+const VISIT_CODES: [(&str, &str); 4] = [
+    (
+        "new patient",
+        "99203 (new patient office visit, low complexity)",
+    ),
+    (
+        "telehealth",
+        "99213 with modifier 95 (established patient, telehealth)",
+    ),
+    ("referral", "99243 (office consultation)"),
+    ("follow-up", "99213 (established patient office visit)"),
+];
+
+/// The fake vendors' answer to a billing code request: one code, then any
+/// token-like strings of the input.
+///
+/// ```
+/// let answer = phiguard_sandbox::billing_suggestion("Visit type: Follow-up.");
+/// assert!(answer.starts_with("Suggested billing codes for review: 99213"));
+/// ```
+pub fn billing_suggestion(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let code = VISIT_CODES
+        .iter()
+        .find(|(kind, _)| lower.contains(kind))
+        .map_or(
+            "99202 (new patient office visit, straightforward)",
+            |(_, code)| code,
+        );
+    let mut answer = format!("Suggested billing codes for review: {code}.");
+    let tokens = tokens_in(text);
+    if !tokens.is_empty() {
+        answer.push_str(&format!(" Also mentioned: {}.", tokens.join(", ")));
+    }
+    answer
+}
+
 fn user_text(body: &Value) -> Option<String> {
     let messages = body.get("messages")?.as_array()?;
     if messages.is_empty() {
@@ -593,6 +669,19 @@ mod tests {
         assert!(answer.starts_with("Summary: One [[A]]. Two. Three <NAME_2>."));
         assert!(answer.ends_with("Also mentioned: [[B]], [REDACTED:phone]."));
         assert!(!answer.contains("Four"));
+    }
+
+    #[test]
+    fn billing_requests_get_a_code_by_visit_type() {
+        assert!(billing_suggestion("Visit type: Telehealth").contains("modifier 95"));
+        assert!(billing_suggestion("visit type new patient").contains("99203"));
+        assert!(billing_suggestion("nothing known").contains("99202"));
+        assert!(
+            billing_suggestion("Referral for [[NAME_1]]").ends_with("Also mentioned: [[NAME_1]].")
+        );
+        let body = json!({"system": "Suggest a billing code.",
+            "messages": [{"role": "user", "content": [{"type": "text", "text": "Follow-up"}]}]});
+        assert!(all_text(&body).to_lowercase().contains("billing code"));
     }
 
     #[test]

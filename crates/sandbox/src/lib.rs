@@ -22,7 +22,8 @@
 //!   drawn from a generator seeded by the sandbox seed, and a request that
 //!   meets a fault changes nothing.
 //! - The fake AI vendors answer deterministically (see
-//!   [`extractive_summary`]) and record every request body: in memory
+//!   [`extractive_summary`] and [`billing_suggestion`]) and record every
+//!   request body: in memory
 //!   ([`Sandbox::ai_requests`]) and, when `PHIGUARD_SANDBOX_RECORD` names a
 //!   directory, one file per request there.
 //! - Every patient detail is invented. `Debug` of recorded requests shows
@@ -70,7 +71,7 @@ mod record;
 mod sandbox;
 mod workspace;
 
-pub use ai::{AiRequest, AiWireFormat, extractive_summary};
+pub use ai::{AiRequest, AiWireFormat, billing_suggestion, extractive_summary};
 pub use faults::Faults;
 pub use record::RecordedRequest;
 pub use sandbox::{AiService, RECORD_ENV, Sandbox, SandboxConfig, SandboxError};

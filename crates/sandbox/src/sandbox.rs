@@ -364,3 +364,23 @@ impl Sandbox {
         config_files::labels_toml(&self.workspace)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_handle_can_be_shared_across_tasks() {
+        fn shareable<T: Send + Sync + 'static>() {}
+        shareable::<Sandbox>();
+        shareable::<SandboxConfig>();
+    }
+
+    #[test]
+    fn every_ai_service_has_a_distinct_id() {
+        let mut ids: Vec<&str> = AiService::ALL.iter().map(|s| s.service_id()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), AiService::ALL.len());
+    }
+}

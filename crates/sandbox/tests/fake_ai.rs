@@ -388,3 +388,29 @@ fn the_record_env_var_names_the_directory() {
     let written: Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
     assert_eq!(written, anthropic_body(false));
 }
+
+#[tokio::test]
+async fn billing_code_requests_get_a_code_suggestion() {
+    let sandbox = start_default().await;
+    let base = sandbox.ai_base_url(AiService::Anthropic);
+    let answer: Value = reqwest::Client::new()
+        .post(format!("{base}v1/messages"))
+        .header("x-api-key", "k")
+        .json(&json!({
+            "model": "claude",
+            "max_tokens": 100,
+            "system": "Suggest billing codes for a person to review.",
+            "messages": [{"role": "user", "content": "Visit type: Telehealth. Billing status: Not billed."}],
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = answer["content"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Suggested billing codes for review: 99213 with modifier 95"),
+        "{text}"
+    );
+}
