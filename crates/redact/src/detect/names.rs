@@ -388,8 +388,18 @@ impl Detector for NameDetector {
                     // "Dr. Okafor", but not "doctor. Plan".
                     || (w.has(CUE_TITLE) && next.gap == Gap::Period && w.end - w.start <= 4);
                 if gap_ok {
+                    let cue = &text[w.start..w.end];
+                    let naming = matches!(cue, "name" | "named" | "called" | "Name");
                     let taken = if strong {
-                        take_name(text, &words, j, Mode::Strong)
+                        take_name(text, &words, j, Mode::Strong).or_else(|| {
+                            // "my name is vitoria": after an explicit naming
+                            // cue, a lowercase word that is no ordinary word.
+                            let next = &words[j];
+                            (naming
+                                && next.shape == Shape::Lower
+                                && full_flags(text, next) & (WORD | CLINICAL) == 0)
+                                .then_some(j)
+                        })
                     } else if starts_name_without_cue(text, &words, j) {
                         take_name(text, &words, j, Mode::Follow)
                     } else {
@@ -403,6 +413,15 @@ impl Detector for NameDetector {
                         continue;
                     }
                 }
+            }
+
+            // A list of people: "Monjeau, Graves and Reed".
+            if let Some(items) = name_list(text, &words, i) {
+                for &k in &items {
+                    push_name(out, &words, k, k, 0.5);
+                }
+                i = items[items.len() - 1] + 1;
+                continue;
             }
 
             // "Last, First".
@@ -487,6 +506,16 @@ impl Detector for NameDetector {
                 }
             }
 
+            // A possessive of a word no list knows: "Matej's address".
+            if (w.unknown_capitalized() || w.listed_name() && !w.has(WORD))
+                && !w.has(CLINICAL)
+                && (text[w.end..].starts_with("'s ") || text[w.end..].starts_with("’s "))
+            {
+                push_name(out, &words, i, i, 0.5);
+                i += 1;
+                continue;
+            }
+
             // A speaker at the start of a line: "Halldór: What a wife."
             if w.line_start
                 && text[w.end..].starts_with(':')
@@ -540,9 +569,10 @@ impl Detector for NameDetector {
             }
 
             // A city alone.
-            if self.places && w.capitalized() && w.has(CITY) && !w.has(WORD | CLINICAL | REGION) {
+            if self.places && w.capitalized() && w.has(CITY) && !w.has(CLINICAL | REGION) {
                 let cued = i > 0 && words[i - 1].has(CUE_PLACE) && words[i].gap == Gap::Space;
-                if cued || !w.has(FIRST | LAST) {
+                // "flew to Phoenix": a cue makes even an ordinary word a city.
+                if cued || !w.has(FIRST | LAST | WORD) {
                     out.push(Span::new(
                         w.start,
                         w.end,
@@ -569,6 +599,48 @@ impl Detector for NameDetector {
         }
         Ok(())
     }
+}
+
+/// The words of a list of single names starting at `i` ("A, B and C",
+/// "A and B"), when every item could be a name and at least one is in the
+/// census lists (which keeps "Eliquis and Xarelto" out).
+fn name_list(text: &str, words: &[Word], i: usize) -> Option<Vec<usize>> {
+    let item = |w: &Word| {
+        w.capitalized() && !w.initial && (w.has(FIRST | LAST) || w.unknown_capitalized())
+    };
+    if !item(&words[i]) {
+        return None;
+    }
+    let mut items = vec![i];
+    let mut k = i + 1;
+    let mut closed = false;
+    while k < words.len() && items.len() < 12 {
+        let w = &words[k];
+        if w.gap == Gap::Comma && item(w) {
+            items.push(k);
+            k += 1;
+        } else if w.gap == Gap::Space
+            && &text[w.start..w.end] == "and"
+            && k + 1 < words.len()
+            && words[k + 1].gap == Gap::Space
+            && item(&words[k + 1])
+        {
+            items.push(k + 1);
+            closed = true;
+            break;
+        } else {
+            break;
+        }
+    }
+    let listed = items
+        .iter()
+        .filter(|&&x| words[x].has(FIRST | LAST))
+        .count();
+    let plain = items
+        .iter()
+        .filter(|&&x| !words[x].has(WORD) || words[x].has(FIRST))
+        .count();
+    (closed && listed >= 1 && plain >= 2).then_some(items)
 }
 
 /// Verbs whose subject is a person, not a drug or a device.
@@ -608,8 +680,12 @@ fn full_flags(text: &str, w: &Word) -> u16 {
     }
 }
 
+/// Words between a cue and the name: "name is X", "named him X".
 fn is_copula(text: &str, w: &Word) -> bool {
-    matches!(&text[w.start..w.end], "is" | "was" | "IS" | "WAS" | "Is")
+    matches!(
+        &text[w.start..w.end],
+        "is" | "was" | "IS" | "WAS" | "Is" | "him" | "her" | "them" | "as"
+    )
 }
 
 /// Whether a weak cue ("with", "by", "to") is followed by a name that
@@ -771,6 +847,22 @@ mod tests {
         );
         assert_eq!(names("spoke with pt john garcia today"), ["john garcia"]);
         assert_eq!(names("says Iwase."), ["Iwase"]);
+    }
+
+    #[test]
+    fn finds_lists_of_people_but_not_of_drugs_or_colours() {
+        assert_eq!(
+            names("founders: Monjeau, Graves and Reed."),
+            ["Monjeau", "Graves", "Reed"]
+        );
+        assert_eq!(
+            names("Started Eliquis and Xarelto was stopped."),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            names("Skin pink, warm and dry; Brown, White and Green bins."),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

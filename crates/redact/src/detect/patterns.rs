@@ -90,7 +90,7 @@ fn rules() -> Vec<Rule> {
     use PhiCategory as C;
     let m = format!("{}{B}", month());
     let ws = "[ \\t]";
-    let sep = "[ \\t]{0,4}[:#]?[ \\t]{0,4}";
+    let sep = "[ \\t]{0,4}(?:is[ \\t]{1,3})?[:#]?[ \\t]{0,4}";
     // Phone numbers often sit on the line after their label.
     let sep_nl = "[ \\t]{0,4}[:#]?[ \\t]{0,4}(?:\\r?\\n[ \\t]{0,4})?";
     let mut r = Vec::new();
@@ -129,7 +129,7 @@ fn rules() -> Vec<Rule> {
     r.push(cue_rule(C::Ssn, 0.98, format!("(?i-u:{B}(?:ssn|ss#|soc(?:ial)? sec(?:urity)?(?: (?:number|no\\.?|#))?)){sep}(?P<v>[0-9]{{3}}[ \\-]?[0-9]{{2}}[ \\-]?[0-9]{{4}}){B}"), Check::Ssn));
     r.push(cue_rule(C::MedicalRecordNumber, 0.95, format!("(?i-u:{B}(?:mrn|mr#|mr no\\.?|med(?:ical)? rec(?:ord)?s?(?: (?:number|no\\.?|#))?|chart(?: (?:number|no\\.?|#))|patient id|pt id|hospital (?:number|no\\.?|#))){sep}(?P<v>[A-Za-z]{{0,3}}[\\-]?[0-9][0-9\\-]{{2,16}}[0-9A-Za-z]?){B}"), Check::HasDigit));
     r.push(cue_rule(C::HealthPlanBeneficiaryNumber, 0.93, format!("(?i-u:{B}(?:member(?: id| #| number| no\\.?)|subscriber(?: id| #| number)|policy(?: id| #| number| no\\.?)|medicaid(?: id| #| number| no\\.?)?|medicare(?: id| #| number| no\\.?)?|insurance(?: id| #| number| no\\.?)|health plan(?: id| #| number| no\\.?)?|plan id|group(?: #| number| no\\.?)|hicn|mbi|beneficiary(?: id| #| number)?)){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
-    r.push(cue_rule(C::AccountNumber, 0.93, format!("(?i-u:{B}(?:acct|account|acc|a/c|iban|card|credit card|invoice|billing)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z]{{0,4}}[\\-]?[0-9][0-9\\- ]{{2,30}}[0-9]|[A-Za-z]{{0,4}}-?[0-9]{{3,24}}){B}"), Check::HasDigit));
+    r.push(cue_rule(C::AccountNumber, 0.93, format!("(?i-u:{B}(?:acct|account|acc|a/c|iban|card|credit card|invoice|billing)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z]{{0,4}}[\\-]?[0-9][0-9\\- ]{{2,30}}[0-9]|[A-Za-z]{{0,4}}-?[0-9]{{3,24}}|[A-Za-z]{{2}}[0-9]{{2}}[A-Za-z0-9]{{10,30}}){B}"), Check::HasDigit));
     r.push(cue_rule(C::CertificateLicenseNumber, 0.9, format!("(?i-u:{B}(?:license|licence|lic|dea|npi|certificate|cert|driver'?s license|dl#|passport|permit)(?: (?:number|no\\.?|#|id))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{3,24}}){B}"), Check::HasDigit));
     r.push(cue_rule(C::VehicleIdentifier, 0.9, format!("(?i-u:{B}(?:vin|license plate|plate|registration)(?: (?:number|no\\.?|#))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{1,8}}[A-Za-z0-9](?:[ \\-][A-Za-z0-9]{{1,8}})?){B}"), Check::HasDigit));
     r.push(cue_rule(C::DeviceIdentifier, 0.9, format!("(?i-u:{B}(?:serial(?: (?:number|no\\.?|#))?|s/n|sn|device(?: id| #| number| serial)|udi|imei|mac address|pacemaker(?: id| serial)?|implant(?: id| serial)|lot(?: #| number| no\\.?)?|model(?: #| number| no\\.?))){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-:]{{3,39}}){B}"), Check::HasDigit));
@@ -453,7 +453,7 @@ fn address_block(text: &str, from: usize, out: &mut Vec<Span>) -> usize {
         let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
         let line = &text[at..line_end];
         let content_start =
-            at + (line.len() - line.trim_start_matches([' ', '\t', '>', '\r']).len());
+            at + (line.len() - line.trim_start_matches([' ', '\t', '>', '\r', '?']).len());
         let content = text[content_start..line_end].trim_end();
         if content.is_empty() {
             if blank_seen || line_end == text.len() {
