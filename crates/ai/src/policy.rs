@@ -452,6 +452,27 @@ mod tests {
     }
 
     #[test]
+    fn a_forbid_that_cannot_be_evaluated_refuses_instead_of_allowing() {
+        // Cedar skips a policy whose evaluation errors; here that would
+        // leave the permit standing. The overflow passes validation.
+        let policy = AiPolicy::from_cedar(
+            r#"
+            @id("clinicians") permit (principal in Group::"clinician", action == Action::"use_ai", resource);
+            @id("broken") forbid (principal, action == Action::"use_ai", resource)
+            when { 9223372036854775807 + 1 > 0 };
+        "#,
+        )
+        .unwrap();
+        let clinician = Principal::new("dr-1").role("clinician");
+        let result = policy.authorize_ai(&clinician, "summarize", CategorySet::EMPTY, "svc");
+        let error = result.unwrap_err();
+        assert!(
+            error.to_string().contains("could not be evaluated"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn load_errors_are_typed() {
         assert!(matches!(
             AiPolicy::from_cedar("permit (principal, action, resource"),

@@ -530,3 +530,45 @@ async fn audit_failure_on_intent_is_itself_recorded_when_possible() {
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].outcome, Outcome::failed("audit_unavailable"));
 }
+
+#[tokio::test]
+async fn a_policy_that_cannot_be_evaluated() {
+    let policy = phiguard_ai::AiPolicy::from_cedar(
+        r#"
+        @id("clinicians") permit (principal in Group::"clinician", action == Action::"use_ai", resource);
+        @id("broken") forbid (principal, action == Action::"use_ai", resource)
+        when { 9223372036854775807 + 1 > 0 };
+    "#,
+    )
+    .unwrap();
+    let server = vendor().await;
+    let audit = MemoryAuditSink::new();
+    let gateway = Gateway::builder()
+        .policy(policy)
+        .purposes(default_purposes())
+        .redactor(Redactor::safe_harbor())
+        .audit(audit.clone())
+        .registry(registry(&[Service {
+            id: "svc",
+            host: authority(&server),
+            baa: Baa::Covers("\"all\""),
+        }]))
+        .provider("svc", openai_for(&server))
+        .build()
+        .unwrap();
+    let mut session = RedactionSession::new();
+    let error = gateway
+        .complete(
+            &clinician(),
+            "summarize",
+            summary_request("svc"),
+            &mut session,
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, GatewayError::PolicyError(_)), "{error:?}");
+    assert_nothing_sent(&server).await;
+    let event = only_event(&audit);
+    assert_eq!(event.action, Action::PolicyRefusal);
+    assert_eq!(event.outcome, Outcome::failed("policy_error"));
+}
