@@ -102,6 +102,15 @@ fn appends(c: &mut Criterion) {
             1024,
         ),
         (
+            "group_commit_2ms/64_tasks",
+            Durability::GroupCommit {
+                max_delay: Duration::from_millis(2),
+                max_batch: 256,
+            },
+            64,
+            2048,
+        ),
+        (
             "group_commit_0ms/16_tasks",
             Durability::GroupCommit {
                 max_delay: Duration::ZERO,

@@ -121,8 +121,9 @@ pub enum BadRecordReason {
     /// The content does not hash to the record's stored hash.
     #[error("content does not match its hash (modified)")]
     HashMismatch,
-    /// Records between the previous one and this one are missing.
-    #[error("expected record {expected} but found {found} (records deleted)")]
+    /// Records between the previous one and this one are missing here:
+    /// deleted, or moved later.
+    #[error("expected record {expected}, found {found} (records deleted or moved)")]
     Gap {
         /// The sequence number that should have come next.
         expected: u64,
@@ -130,7 +131,7 @@ pub enum BadRecordReason {
         found: u64,
     },
     /// The sequence number goes backwards or repeats.
-    #[error("expected record {expected} but found {found} (records reordered or inserted)")]
+    #[error("expected record {expected}, found {found} (reordered, duplicated or inserted)")]
     OutOfOrder {
         /// The sequence number that should have come next.
         expected: u64,

@@ -701,7 +701,11 @@ impl Writer {
             }
             Err(err) => {
                 self.poisoned = true;
-                tracing::error!(error = %err, operation, "audit log write failed; refusing further appends");
+                tracing::error!(
+                    error = %err,
+                    operation,
+                    "audit log write failed; refusing further appends"
+                );
                 for (reply, _) in pending.drain(..) {
                     let _ = reply.send(Err(AuditError::Io {
                         operation,

@@ -35,6 +35,7 @@ const HASH_SUFFIX_LEN: usize = HASH_PREFIX.len() + 64 + 2;
 
 /// One record.
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(try_from = "RawRecord")]
 pub(crate) struct Record {
     pub(crate) seq: u64,
     pub(crate) prev: String,
@@ -42,6 +43,42 @@ pub(crate) struct Record {
     pub(crate) retain_until: OffsetDateTime,
     #[serde(flatten)]
     pub(crate) entry: Entry,
+}
+
+/// A record as read: the entry kinds as optional members, exactly one of
+/// which must be present. Reading through this rather than a flattened
+/// enum spares serde from buffering every record in an intermediate form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRecord {
+    seq: u64,
+    prev: String,
+    #[serde(with = "time::serde::rfc3339")]
+    retain_until: OffsetDateTime,
+    segment: Option<SegmentHeader>,
+    event: Option<AuditEvent>,
+    checkpoint: Option<Checkpoint>,
+    recovery: Option<Recovery>,
+}
+
+impl TryFrom<RawRecord> for Record {
+    type Error = &'static str;
+
+    fn try_from(raw: RawRecord) -> Result<Self, Self::Error> {
+        let entry = match (raw.segment, raw.event, raw.checkpoint, raw.recovery) {
+            (Some(segment), None, None, None) => Entry::Segment(segment),
+            (None, Some(event), None, None) => Entry::Event(event),
+            (None, None, Some(checkpoint), None) => Entry::Checkpoint(checkpoint),
+            (None, None, None, Some(recovery)) => Entry::Recovery(recovery),
+            _ => return Err("a record holds exactly one entry"),
+        };
+        Ok(Record {
+            seq: raw.seq,
+            prev: raw.prev,
+            retain_until: raw.retain_until,
+            entry,
+        })
+    }
 }
 
 /// What a record holds.
