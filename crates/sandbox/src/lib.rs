@@ -38,7 +38,9 @@
 //!   OpenAPI document, not every rule of the real service. Goals, time
 //!   tracking, templates, dependencies and the v3 API are absent and
 //!   answer 404.
-//! - Webhooks are registered and listed but never delivered.
+//! - Webhooks are registered and listed but never sent: a test asks for
+//!   a signed delivery with [`Sandbox::webhook_delivery`] and hands it to
+//!   its receiver itself.
 //! - Streaming answers arrive as one complete `text/event-stream` body,
 //!   not spread over time.
 //! - It keeps everything in memory and is meant for one test or one
@@ -69,12 +71,14 @@ mod config_files;
 mod faults;
 mod record;
 mod sandbox;
+mod webhooks;
 mod workspace;
 
 pub use ai::{AiRequest, AiWireFormat, billing_suggestion, extractive_summary};
 pub use faults::Faults;
 pub use record::RecordedRequest;
 pub use sandbox::{AiService, RECORD_ENV, Sandbox, SandboxConfig, SandboxError};
+pub use webhooks::WebhookDelivery;
 pub use workspace::{
     CLINICAL_FIELD_LABELS, ClinicalFields, DEFAULT_SEED, FieldLabel, Member, NamedId, PATIENT_TAG,
     PlantedPhi, SeededWorkspace, StaffRole, planted_phi,

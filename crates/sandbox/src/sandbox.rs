@@ -16,6 +16,7 @@ use crate::clickup::{ClickUpResponder, ClickUpShared, RateLimiter, lock};
 use crate::config_files::{self, Ports};
 use crate::faults::{FaultInjector, Faults};
 use crate::record::{RecordedRequest, Recorder};
+use crate::webhooks::WebhookDelivery;
 use crate::workspace::{self, DEFAULT_SEED, PlantedPhi, SeededWorkspace};
 
 /// The environment variable naming a directory where the fake AI vendors
@@ -341,6 +342,20 @@ impl Sandbox {
     /// already open keep their count.
     pub fn set_rate_limit(&self, requests: u32) {
         lock(&self.clickup.limiter).limit = requests;
+    }
+
+    /// The signed delivery ClickUp would send to webhook `webhook_id` for
+    /// `event` (`taskCreated`, `taskUpdated`, `taskStatusUpdated`,
+    /// `taskCommentPosted`, ...) about `task_id`, built from the current
+    /// state; `None` when the webhook is unknown, not subscribed to the
+    /// event or not watching the task's location, or the task is unknown.
+    pub fn webhook_delivery(
+        &self,
+        webhook_id: &str,
+        event: &str,
+        task_id: &str,
+    ) -> Option<WebhookDelivery> {
+        lock(&self.clickup.store).webhook_delivery(webhook_id, event, task_id)
     }
 
     /// A vendor registry (the `phiguard-vendors` TOML format) declaring

@@ -834,3 +834,81 @@ async fn custom_task_ids_resolve_with_the_team_id() {
         "without the flag a custom id is not an id"
     );
 }
+
+#[tokio::test]
+async fn webhook_deliveries_are_signed_and_follow_subscriptions() {
+    let sandbox = start_default().await;
+    let api = Api::new(&sandbox);
+    let ws = sandbox.workspace();
+    let task = &ws.intake_tasks[0].id;
+    let hooks = api.get(&format!("/team/{}/webhook", ws.workspace.id)).await;
+    let secret_of = |id: &str| {
+        hooks["webhooks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == json!(id))
+            .map(|h| h["secret"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    // The first seeded webhook watches the Clinical space for three events.
+    let clinical_hook = &ws.webhooks[0];
+
+    api.post(
+        &format!("/task/{task}/comment"),
+        json!({"comment_text": "Latest note"}),
+    )
+    .await;
+    let delivery = sandbox
+        .webhook_delivery(clinical_hook, "taskCommentPosted", task)
+        .expect("subscribed");
+    let body: Value = serde_json::from_slice(&delivery.body).unwrap();
+    assert_eq!(body["event"], json!("taskCommentPosted"));
+    assert_eq!(body["task_id"], json!(task));
+    assert_eq!(
+        body["history_items"][0]["comment"]["text_content"],
+        json!("Latest note")
+    );
+    assert_eq!(
+        body["history_items"][0]["parent_id"],
+        json!(ws.intake_list.id)
+    );
+
+    use hmac::Mac;
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret_of(clinical_hook).as_bytes()).unwrap();
+    mac.update(&delivery.body);
+    assert_eq!(delivery.signature, hex::encode(mac.finalize().into_bytes()));
+    assert!(!format!("{delivery:?}").contains("Latest note"));
+
+    assert!(
+        sandbox
+            .webhook_delivery(clinical_hook, "taskDeleted", task)
+            .is_none(),
+        "not subscribed"
+    );
+    let ops_task = api
+        .post(
+            &format!("/list/{}/task", ws.front_desk_list.id),
+            json!({"name": "Chore"}),
+        )
+        .await;
+    let ops_id = ops_task["id"].as_str().unwrap();
+    assert!(
+        sandbox
+            .webhook_delivery(clinical_hook, "taskCreated", ops_id)
+            .is_none(),
+        "other space"
+    );
+    let everything = &ws.webhooks[1];
+    let created = sandbox
+        .webhook_delivery(everything, "taskCreated", ops_id)
+        .expect("all events");
+    let body: Value = serde_json::from_slice(&created.body).unwrap();
+    assert_eq!(body["history_items"][0]["after"]["status"], json!("to do"));
+    assert!(
+        sandbox
+            .webhook_delivery("nope", "taskCreated", ops_id)
+            .is_none()
+    );
+}
