@@ -7,9 +7,14 @@
 //!   (100 pages) through the item stream. It resets the kernel's peak
 //!   counter (`/proc/self/clear_refs`) first; Linux only. The mock server
 //!   runs in the same process, so its buffers count too: an upper bound.
-//! - `overhead ratio:` mean time of one labelled `client.task(..)` call
-//!   over one bare reqwest GET + `serde_json::Value` parse of the same
-//!   body, interleaved, after a warm-up.
+//! - `overhead ratio:` time of one labelled `client.task(..)` call over
+//!   one bare reqwest GET + `serde_json::Value` parse of the same body,
+//!   interleaved (so load from elsewhere hits both alike), after a
+//!   warm-up; by median and by mean.
+//!
+//! `CLICKUP_BENCH_COLLECT=1` makes the memory figure keep all 10,000 tasks
+//! instead of streaming them, for contrast (run it as a separate process:
+//! the kernel's peak counter cannot see memory the allocator kept).
 
 use std::time::{Duration, Instant};
 
@@ -143,22 +148,29 @@ fn memory_figure(rt: &Runtime, server: &MockServer) {
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let before = status_kib("VmHWM:");
     let started = Instant::now();
+    // For contrast, `CLICKUP_BENCH_COLLECT=1` keeps every task instead.
+    let collect = std::env::var_os("CLICKUP_BENCH_COLLECT").is_some();
     let count = rt.block_on(async {
         let mut stream = client.tasks(&"901".into(), &TaskQuery::new());
+        let mut kept = Vec::new();
         let mut count = 0usize;
         let mut sealed = 0usize;
         while let Some(task) = stream.try_next().await.expect("stream") {
             count += 1;
             sealed += usize::from(task.name.is_phi());
+            if collect {
+                kept.push(task);
+            }
         }
         assert_eq!(sealed, count, "every task in the PHI space arrives sealed");
         count
     });
+    let mode = if collect { "collected" } else { "streamed" };
     let elapsed = started.elapsed();
     let after = status_kib("VmHWM:");
     match (reset, before, after) {
         (true, Some(before), Some(after)) => println!(
-            "memory: streamed {count} tasks in {elapsed:?}; peak RSS {before} KiB -> {after} KiB (+{} KiB)",
+            "memory: {mode} {count} tasks in {elapsed:?}; peak RSS {before} KiB -> {after} KiB (+{} KiB)",
             after.saturating_sub(before)
         ),
         _ => {
@@ -170,30 +182,57 @@ fn memory_figure(rt: &Runtime, server: &MockServer) {
 fn overhead_ratio(rt: &Runtime, server: &MockServer) {
     let client = client(server);
     let http = reqwest::Client::new();
+    // The same reqwest settings the client uses, to tell configuration
+    // cost (per-request timer, no redirects) from the client's own work.
+    let configured = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("configured reqwest");
     let url = format!("{}/api/v2/task/t1", server.uri());
-    let rounds = 2_000;
-    let (bare, ours) = rt.block_on(async {
+    let rounds: usize = 2_000;
+    let (bare, same, ours) = rt.block_on(async {
         for _ in 0..200 {
             bare_get(&http, &url).await;
+            bare_get(&configured, &url).await;
             client.task("t1", &Default::default()).await.unwrap();
         }
-        let mut bare = Duration::ZERO;
-        let mut ours = Duration::ZERO;
+        let mut bare = Vec::with_capacity(rounds);
+        let mut same = Vec::with_capacity(rounds);
+        let mut ours = Vec::with_capacity(rounds);
         for _ in 0..rounds {
             let t = Instant::now();
             bare_get(&http, &url).await;
-            bare += t.elapsed();
+            bare.push(t.elapsed());
+            let t = Instant::now();
+            bare_get(&configured, &url).await;
+            same.push(t.elapsed());
             let t = Instant::now();
             client.task("t1", &Default::default()).await.unwrap();
-            ours += t.elapsed();
+            ours.push(t.elapsed());
         }
-        (bare, ours)
+        (bare, same, ours)
     });
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let mean = |v: &[Duration]| v.iter().sum::<Duration>() / v.len() as u32;
+    let (bare_mean, same_mean, ours_mean) = (mean(&bare), mean(&same), mean(&ours));
+    let (bare_median, same_median, ours_median) = (median(bare), median(same), median(ours));
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
     println!(
-        "overhead ratio: client/bare = {:.3} (client {:?}/request, bare reqwest {:?}/request, {rounds} interleaved rounds)",
-        ours.as_secs_f64() / bare.as_secs_f64(),
-        ours / rounds,
-        bare / rounds,
+        "overhead ratio: client/bare = {:.3} by median ({ours_median:?} vs {bare_median:?}), \
+         {:.3} by mean ({ours_mean:?} vs {bare_mean:?}), {rounds} interleaved rounds",
+        ratio(ours_median, bare_median),
+        ratio(ours_mean, bare_mean),
+    );
+    println!(
+        "overhead ratio vs reqwest with the client's settings: {:.3} by median ({same_median:?}), \
+         {:.3} by mean ({same_mean:?})",
+        ratio(ours_median, same_median),
+        ratio(ours_mean, same_mean),
     );
 }
 
@@ -219,6 +258,24 @@ fn main() {
     group.bench_function("phiguard_client", |b| {
         b.to_async(&rt)
             .iter(|| async { client.task("t1", &Default::default()).await.unwrap() })
+    });
+    group.finish();
+
+    // Where the time goes: parsing one task body, typed and labelled, or
+    // into a plain JSON tree.
+    let body = serde_json::to_vec(&task(1)).expect("task body");
+    let schema = labels();
+    let mut group = criterion.benchmark_group("decode_task");
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(&body).unwrap())
+    });
+    group.bench_function("typed_and_labelled", |b| {
+        b.iter(|| {
+            let mut task: phiguard_clickup::models::Task =
+                phiguard_clickup::decode_response(&body).unwrap();
+            schema.label_task(&mut task);
+            task
+        })
     });
     group.finish();
 
