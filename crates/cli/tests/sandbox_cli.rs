@@ -48,3 +48,55 @@ fn sandbox_phi_takes_a_seed() {
     );
     assert_ne!(planted_phi(11), planted_phi(DEFAULT_SEED));
 }
+
+#[test]
+fn sandbox_serve_answers_until_killed() {
+    use std::io::BufRead;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phiguard"))
+        .args(["sandbox", "serve", "--config-dir"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the phiguard binary runs");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let info: Value = serde_json::from_str(&line).expect("one JSON line");
+
+    // A plain HTTP/1.1 GET, to keep the test free of an HTTP client.
+    let base = info["clickup_base_url"].as_str().unwrap();
+    let authority = base.trim_start_matches("http://").trim_end_matches("/api");
+    let answer = {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(authority).unwrap();
+        write!(
+            stream,
+            "GET /api/v2/list/{}/task HTTP/1.1\r\nHost: {authority}\r\nAuthorization: {}\r\nConnection: close\r\n\r\n",
+            info["intake_list_id"].as_str().unwrap(),
+            info["clickup_token"].as_str().unwrap()
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "{}",
+        answer.lines().next().unwrap_or("")
+    );
+    assert!(answer.contains("\"last_page\":true"));
+    let vendors = std::fs::read_to_string(dir.path().join("vendors.toml")).unwrap();
+    assert!(
+        vendors.contains(authority),
+        "the registry names the served port"
+    );
+    assert!(dir.path().join("labels.toml").exists());
+    assert_eq!(info["ai_base_urls"].as_object().unwrap().len(), 4);
+}
