@@ -72,6 +72,10 @@ const UPPER: &str = "[A-Z\u{C0}-\u{D6}\u{D8}-\u{DE}]";
 const LOWER: &str = "[a-z\u{DF}-\u{F6}\u{F8}-\u{FF}\u{100}-\u{17F}]";
 const LETTER: &str = "[A-Za-z\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{17F}'\\-.]";
 
+/// A word of a street name, digits allowed ("Dalbraut", "99", "St.").
+const WORD: &str = "[0-9A-Za-z\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{17F}'\\-.]{1,30}";
+const WORD_REST: &str = "[0-9A-Za-z\u{C0}-\u{D6}\u{D8}-\u{F6}\u{F8}-\u{17F}'\\-.]{0,29}";
+
 const STATES: &str = "AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|VI|GU";
 
 const STREET_SUFFIX: &str = "Street|Str|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Loop|Alley|Plaza|Row|Crescent|Close|Pike|Turnpike|Route|Rte|Path|Walk|Heights|Hts|Point|Pt|Ridge|Run|Crossing|Xing|Commons|Green|Grove|Park|Gardens|Mews|Expressway|Expy|Freeway|Fwy|Cove|Bend|Hollow|Junction|Landing|Meadow|Meadows|Pass|View|Vista|Estates|Station|Center|Ctr";
@@ -79,7 +83,7 @@ const STREET_SUFFIX: &str = "Street|Str|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|D
 /// Street words in other languages that the presidio-style addresses use
 /// ("Brixtonlaan 380", "Rue de Piétrain 371").
 const FOREIGN_STREET_TAIL: &str = "straat|laan|weg|gasse|strasse|straße|katu|tie|kuja|vägen|gatan|gata|veien|vei|vej|gade|allee|platz|ring|plein|kade|dreef|singel|steig|ufer|damm|utca|ulica|cesta";
-const FOREIGN_STREET_HEAD: &str = "Rue|Avenue|Av\\.|Avda\\.?|Via|Viale|Calle|Avenida|Rua|Piazza|Chemin|Boulevard|Place|Plac|Aleja|Al\\.|ul\\.|Ulica|Camino|Carrer|Travessa|Largo|Strada|Corso|Quai|Impasse|Allée";
+const FOREIGN_STREET_HEAD: &str = "Rue|Avenue|Av\\.|Avda\\.?|Via|Viale|Calle|Avenida|Rua|Piazza|Chemin|Boulevard|Place|Plac|Aleja|Al\\.|ul\\.|Ulica|Camino|Carrer|Travessa|Largo|Strada|Corso|Quai|Impasse|Allée|(?i:rue|ul\\.|calle|rua|avenida|piazza|chemin|viale|strada|carrer|travessa|impasse)";
 
 fn month() -> String {
     // "May" only capitalized: "may" is far more often the verb.
@@ -228,7 +232,7 @@ fn rules() -> Vec<Rule> {
     r.push(rule(
         C::GeographicSubdivision,
         0.7,
-        format!("{B}(?:[0-9]{{1,6}}{ws}{{1,2}})?[0-9]{{1,6}}{ws}{{1,2}}{UPPER}{LETTER}{{1,30}}(?:{ws}{LETTER}{{1,30}}){{0,3}}{ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}"),
+        format!("{B}(?:[0-9]{{1,6}}{ws}{{1,2}})?[0-9]{{3,6}}{ws}{{1,2}}{UPPER}{LETTER}{{1,30}}(?:{ws}{LETTER}{{1,30}}){{0,3}}{ws}{{1,2}}[0-9]{{1,5}}[A-Za-z]?{B}"),
         Check::NotDose,
     ));
     r.push(rule(
@@ -241,6 +245,13 @@ fn rules() -> Vec<Rule> {
         C::GeographicSubdivision,
         0.85,
         format!("(?:[A-Z][a-z]{{1,24}}[ \\t]){{0,2}}[A-Z][a-z]{{1,24}},[ \\t]{{1,3}}(?:{STATES}){B}(?:[ \\t]{{1,3}}[0-9]{{5}}(?:-[0-9]{{4}})?{B})?"),
+        Check::None,
+    ));
+    // Street corners: "the corner of Dalbraut 99 and Frederikke Coves".
+    r.push(rule(
+        C::GeographicSubdivision,
+        0.8,
+        format!("(?i-u:{B}corner of)[ \\t]{{1,3}}{WORD}(?:[ \\t]{{1,3}}{WORD}){{0,4}}[ \\t]{{1,3}}(?i-u:and|&)[ \\t]{{1,3}}{WORD}(?:[ \\t]{{1,3}}{UPPER}{WORD_REST}){{0,3}}"),
         Check::None,
     ));
     // Counties, parishes, boroughs and townships: smaller than a state.
@@ -389,7 +400,10 @@ impl PatternDetector {
                 out.push(Span::new(start, end, category, rule.confidence, "patterns"));
                 at = found.end().max(end).max(next_char(text, found.start()));
                 if category == PhiCategory::GeographicSubdivision {
-                    at = at.max(address_block(text, end, out));
+                    // The block's lines are scanned again by the rules too
+                    // ("Apt. 595" on the same line, a phone number below);
+                    // overlaps are resolved later.
+                    address_block(text, end, out);
                 }
             } else {
                 // A rejected match may hide another rule's match at the
@@ -412,7 +426,8 @@ impl PatternDetector {
 /// ```
 ///
 /// Reports each such line as a place, up to four lines and one blank line,
-/// and returns where it stopped. A line qualifies when it is short and
+/// and returns where it stopped (the caller does not skip the block: the
+/// rules see it too). A line qualifies when it is short and
 /// every word in it is capitalized, all capitals or a number.
 fn address_block(text: &str, from: usize, out: &mut Vec<Span>) -> usize {
     let mut at = from;
@@ -658,8 +673,10 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
             (8..=19).contains(&d.len())
         }
         Check::NotDose => {
-            // "20789 Allika 46" is an address; "2 Percocet 5" or "40 mg 2"
-            // is not: no word in it may be clinical or a unit.
+            // "20789 Allika 46" is an address; "40 mg 2" is not: no word in
+            // it may be clinical or a unit. (The rule itself wants a house
+            // number of three digits or more, which keeps "2 Percocet 5"
+            // out.)
             let lexicon = Lexicon::get();
             value
                 .split(|c: char| !c.is_alphabetic())
@@ -802,7 +819,8 @@ mod tests {
     #[test]
     fn leaves_clinical_numbers_alone() {
         let text = "BP 128/82, HR 76, RR 16, SpO2 97% on room air. Pain 7/10. \
-                    Metoprolol 25 mg PO BID; potassium 3.4, creatinine 1.1. Strength 5/5.";
+                    Metoprolol 25 mg PO BID; potassium 3.4, creatinine 1.1. Strength 5/5. \
+                    O2 via nasal cannula 2 L; place 2 drops in each eye; 2 Percocet 5 given.";
         assert_eq!(found(text), vec![]);
     }
 
