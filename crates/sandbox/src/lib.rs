@@ -23,9 +23,9 @@
 //!   meets a fault changes nothing.
 //! - The fake AI vendors answer deterministically (see
 //!   [`extractive_summary`] and [`billing_suggestion`]) and record every
-//!   request body: in memory
-//!   ([`Sandbox::ai_requests`]) and, when `PHIGUARD_SANDBOX_RECORD` names a
-//!   directory, one file per request there.
+//!   request body: in memory ([`Sandbox::ai_requests`]) and, when
+//!   `PHIGUARD_SANDBOX_RECORD` names a directory, one file per request
+//!   there.
 //! - Every patient detail is invented. `Debug` of recorded requests shows
 //!   no body.
 //!
@@ -43,13 +43,14 @@
 //!   its receiver itself.
 //! - Streaming answers arrive as one complete `text/event-stream` body,
 //!   not spread over time.
-//! - It keeps everything in memory and is meant for one test or one
-//!   example run at a time.
+//! - It keeps everything in memory, for the life of the handle: each test
+//!   starts its own sandbox, and dropping the handle stops the servers.
 //!
 //! # Example
 //!
 //! ```
-//! # async fn demo() -> Result<(), phiguard_sandbox::SandboxError> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), phiguard_sandbox::SandboxError> {
 //! use phiguard_sandbox::{Sandbox, SandboxConfig};
 //!
 //! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
@@ -61,6 +62,10 @@
 //!     .send().await.unwrap()
 //!     .json().await.unwrap();
 //! assert_eq!(tasks["tasks"].as_array().unwrap().len(), 6);
+//!
+//! // Every intake task names a patient whose details were planted.
+//! let first = tasks["tasks"][0]["description"].as_str().unwrap();
+//! assert!(!sandbox.planted_phi().identifiers_in(first).is_empty());
 //! # Ok(())
 //! # }
 //! ```

@@ -169,8 +169,8 @@ impl Store {
         let result = match (req.method, segs.as_slice()) {
             ("GET", ["user"]) => Ok(ok(json!({"user": self.authorized_user_json()}))),
             ("GET", ["team"]) => Ok(ok(json!({"teams": [self.team_json()]}))),
-            (_, ["team", team, rest @ ..]) if *team != self.team_id => {
-                let _ = rest;
+            // A workspace the token was not granted, as ClickUp answers it.
+            (_, ["team", team, ..]) if *team != self.team_id => {
                 Ok(error(401, "Team not authorized", "OAUTH_027"))
             }
             ("GET", ["team", _, "seats"]) => Ok(self.seats()),
