@@ -18,6 +18,7 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::error::{self, ApiMessage, BodyKind, Error};
 use crate::labels::{LabelSchema, Place};
+use crate::observer::{ClearedWrite, PhiWrite, PhiWriteObserver, PhiWriteOutcome};
 use crate::ratelimit::{LocalRateLimiter, RateLimitSnapshot, RateLimiter};
 use crate::retry::RetryPolicy;
 
@@ -60,6 +61,7 @@ pub(crate) struct Inner {
     gate: Gate,
     pub(crate) labels: Arc<LabelSchema>,
     memory: Mutex<Memory>,
+    observer: Option<Arc<dyn PhiWriteObserver>>,
 }
 
 #[derive(Clone)]
@@ -101,6 +103,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     timeout: Duration,
     http: Option<reqwest::Client>,
+    observer: Option<Arc<dyn PhiWriteObserver>>,
 }
 
 impl ClientBuilder {
@@ -173,6 +176,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Reports every write that carried PHI (refused, delivered or
+    /// unconfirmed) to `observer`, e.g. to feed an audit log.
+    pub fn phi_write_observer(mut self, observer: Arc<dyn PhiWriteObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
@@ -233,6 +243,7 @@ impl ClientBuilder {
                 gate,
                 labels: Arc::new(self.labels.unwrap_or_default()),
                 memory: Mutex::new(Memory::default()),
+                observer: self.observer,
             }),
         })
     }
@@ -275,12 +286,25 @@ fn check_host(base: &Url, gate: &Gate, test_hosts: &[String]) -> Result<(), Erro
 pub(crate) enum Body {
     None,
     Json(Vec<u8>),
+    /// JSON serialized inside ClickUp's clearance.
+    PhiJson(Vec<u8>, ClearedWrite),
     Multipart {
         field: &'static str,
         file_name: String,
         mime: String,
         bytes: Bytes,
+        cleared: Option<ClearedWrite>,
     },
+}
+
+impl Body {
+    fn cleared(&self) -> Option<&ClearedWrite> {
+        match self {
+            Body::PhiJson(_, cleared) => Some(cleared),
+            Body::Multipart { cleared, .. } => cleared.as_ref(),
+            Body::None | Body::Json(_) => None,
+        }
+    }
 }
 
 /// One API call.
@@ -410,6 +434,7 @@ impl ClickUpClient {
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(30),
             http: None,
+            observer: None,
         }
     }
 
@@ -433,6 +458,7 @@ impl ClickUpClient {
                 gate: inner.gate.clone(),
                 labels: inner.labels.clone(),
                 memory: Mutex::new(Memory::default()),
+                observer: inner.observer.clone(),
             }),
         })
     }
@@ -494,7 +520,7 @@ impl ClickUpClient {
         }
         request = match &call.body {
             Body::None => request,
-            Body::Json(bytes) => request
+            Body::Json(bytes) | Body::PhiJson(bytes, _) => request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(bytes.clone()),
             Body::Multipart {
@@ -502,6 +528,7 @@ impl ClickUpClient {
                 file_name,
                 mime,
                 bytes,
+                ..
             } => {
                 let part = reqwest::multipart::Part::stream(bytes.clone())
                     .file_name(file_name.clone())
@@ -530,7 +557,38 @@ impl ClickUpClient {
             latency_ms = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        self.execute_inner(call).instrument(span).await
+        let route = call.route;
+        let cleared = call.body.cleared().cloned();
+        let result = self.execute_inner(call).instrument(span).await;
+        if let Some(cleared) = cleared {
+            let outcome = match &result {
+                Ok(_) => PhiWriteOutcome::Delivered,
+                Err(error) => PhiWriteOutcome::Unconfirmed {
+                    reason: error.to_string(),
+                },
+            };
+            self.report(route, cleared.categories, Some(&cleared), outcome);
+        }
+        result
+    }
+
+    fn report(
+        &self,
+        route: &'static str,
+        categories: CategorySet,
+        cleared: Option<&ClearedWrite>,
+        outcome: PhiWriteOutcome,
+    ) {
+        if let Some(observer) = &self.inner.observer {
+            observer.record(&PhiWrite {
+                route,
+                categories,
+                baa_id: cleared.map(|c| c.baa_id.clone()),
+                baa_version: cleared.map(|c| c.baa_version.clone()),
+                outcome,
+                at: OffsetDateTime::now_utc(),
+            });
+        }
     }
 
     async fn execute_inner(&self, call: Call) -> Result<Bytes, Error> {
@@ -656,7 +714,18 @@ impl ClickUpClient {
             baa_version = clearance.baa_version(),
             "phi write cleared for clickup"
         );
-        Ok(Body::Json(bytes))
+        Ok(Body::PhiJson(
+            bytes,
+            Self::cleared_write(&clearance, categories),
+        ))
+    }
+
+    pub(crate) fn cleared_write(clearance: &Clearance, categories: CategorySet) -> ClearedWrite {
+        ClearedWrite {
+            categories,
+            baa_id: clearance.baa_id().to_owned(),
+            baa_version: clearance.baa_version().to_owned(),
+        }
     }
 
     /// ClickUp's clearance for writing `categories` now.
@@ -691,6 +760,14 @@ impl ClickUpClient {
             }),
         };
         if let Err(error) = &result {
+            self.report(
+                route,
+                categories,
+                None,
+                PhiWriteOutcome::Refused {
+                    reason: error.to_string(),
+                },
+            );
             tracing::warn!(route, categories = %error::category_names(categories), error = %error, "phi write refused");
         }
         result

@@ -42,9 +42,11 @@
 //!   count as PHI places. A schema that is wrong is obeyed.
 //! - Attachment bytes are not inspected: an upload to a PHI place needs
 //!   ClickUp's clearance, whatever the file holds.
-//! - Writes are not recorded in an audit log here: the client logs a
-//!   tracing event with categories and agreement id for each cleared PHI
-//!   write; the audit trail is the caller's (see `phiguard-audit`).
+//! - Writes are not recorded in an audit log here: every write that
+//!   carried PHI is reported (refused, delivered or unconfirmed, with
+//!   categories and agreement id, never values) to a
+//!   [`PhiWriteObserver`](observer::PhiWriteObserver) the caller plugs in,
+//!   and logged as a tracing event; the audit trail is the caller's.
 //!
 //! # Example
 //!
@@ -82,6 +84,7 @@ mod client;
 mod error;
 pub mod labels;
 pub mod models;
+pub mod observer;
 pub mod pagination;
 pub mod ratelimit;
 pub mod retry;

@@ -436,3 +436,69 @@ async fn logs_of_a_whole_run_hold_no_phi_tokens_or_queries() {
     assert!(logs.contains("phi write cleared"), "{logs}");
     assert_no_plants(&logs);
 }
+
+#[derive(Debug, Default)]
+struct Recorder(Mutex<Vec<phiguard_clickup::observer::PhiWrite>>);
+
+impl phiguard_clickup::observer::PhiWriteObserver for Recorder {
+    fn record(&self, write: &phiguard_clickup::observer::PhiWrite) {
+        self.0.lock().unwrap().push(write.clone());
+    }
+}
+
+#[tokio::test]
+async fn phi_writes_are_reported_without_values() {
+    use phiguard_clickup::observer::PhiWriteOutcome;
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/list/901/comment"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "c1", "date": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/api/v2/list/901/task"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(NOTE))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let recorder = Arc::new(Recorder::default());
+    let narrow = CategorySet::from(PhiCategory::ClinicalNote);
+    let client = builder(&server)
+        .labels(LabelSchema::from_toml_str(SCHEMA).unwrap())
+        .test_clearance(Clearance::for_tests("clickup-api-v2", "store_phi", narrow))
+        .phi_write_observer(recorder.clone())
+        .build()
+        .unwrap();
+
+    client
+        .create_list_comment(&"901".into(), NewComment::new(NOTE))
+        .await
+        .unwrap();
+    let refused = NewComment::new(Phi::new(PATIENT.to_owned(), PhiCategory::Name));
+    client
+        .create_list_comment(&"901".into(), refused)
+        .await
+        .unwrap_err();
+    client
+        .create_task(&"901".into(), NewTask::new(PATIENT))
+        .await
+        .unwrap_err();
+
+    let records = recorder.0.lock().unwrap().clone();
+    assert_eq!(records.len(), 3, "{records:?}");
+    assert_eq!(records[0].outcome, PhiWriteOutcome::Delivered);
+    assert_eq!(records[0].baa_id.as_deref(), Some("test-baa"));
+    assert_eq!(records[0].route, "/v2/list/{list_id}/comment");
+    assert!(matches!(
+        records[1].outcome,
+        PhiWriteOutcome::Refused { .. }
+    ));
+    assert!(records[1].categories.contains(PhiCategory::Name));
+    assert!(matches!(
+        records[2].outcome,
+        PhiWriteOutcome::Unconfirmed { .. }
+    ));
+    assert_no_plants(&format!("{records:?}"));
+}

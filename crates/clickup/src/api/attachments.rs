@@ -28,16 +28,19 @@ impl ClickUpClient {
         let route = "/v2/task/{task_id}/attachment";
         let task = task.into();
         let place = self.task_place(&task).await?;
+        let mut cleared = None;
         if self.labels().holds_phi(&place) {
-            let category = self.labels().text_category();
+            let categories = CategorySet::from(self.labels().text_category());
             // Nothing is serialized here: the clearance itself is the gate.
-            self.clearance(route, CategorySet::from(category))?;
+            let clearance = self.clearance(route, categories)?;
+            cleared = Some(ClickUpClient::cleared_write(&clearance, categories));
         }
         let body = Body::Multipart {
             field: "attachment",
             file_name: file_name.to_owned(),
             mime: mime.to_owned(),
             bytes: bytes.into(),
+            cleared,
         };
         let call = Call::new(
             Method::POST,
