@@ -17,6 +17,14 @@
 //! - lowercase "first last" pairs that are both unambiguous names;
 //! - city names (one or several words) that are not ordinary words, not
 //!   names, not countries or states.
+//!
+//! Known shortcomings: a lowercase word that no list knows is never taken
+//! for a name, even after a cue ("nurse delacroix", "pt hiroshi
+//! nakamura"), because lowercase clinical words follow the same cues; the
+//! census lists of 1990 miss many non-Anglo given names, so such names are
+//! found only through cues, an adjacent surname or a second unknown
+//! capitalized word; and drug brand names that no list knows can be taken
+//! for names when two of them stand side by side.
 
 use phiguard_phi::PhiCategory;
 
