@@ -144,6 +144,11 @@ async fn tasks_round_trip_with_custom_fields() {
 
     let read = api.get(&format!("/task/{id}")).await;
     assert_eq!(read["name"], json!("Intake: Test Patient"));
+    assert!(read.get("markdown_description").is_none());
+    let with_md = api
+        .get(&format!("/task/{id}?include_markdown_description=true"))
+        .await;
+    assert_eq!(with_md["markdown_description"], json!("Walk-in."));
     assert_eq!(read["priority"]["priority"], json!("high"));
     assert_eq!(read["tags"][0]["name"], json!("new-patient"));
     let field = |task: &Value, fid: &str| {

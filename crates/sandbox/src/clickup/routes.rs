@@ -772,7 +772,11 @@ impl Store {
         let end = (start + TASK_PAGE_SIZE).min(tasks.len());
         let page_tasks: Vec<Value> = tasks[start..end]
             .iter()
-            .map(|t| self.task_json(t, false, false))
+            .map(|t| {
+                let mut v = self.task_json(t, false, false);
+                with_markdown(&mut v, req);
+                v
+            })
             .collect();
         Ok(ok(
             json!({"tasks": page_tasks, "last_page": end >= tasks.len()}),
@@ -821,7 +825,9 @@ impl Store {
 
     fn get_task(&self, id: &str, req: &ApiRequest<'_>) -> Result<Reply, Reply> {
         let task = self.tasks.get(id).ok_or_else(|| not_found("Task"))?;
-        Ok(ok(self.task_json(task, true, req.flag("include_subtasks"))))
+        let mut v = self.task_json(task, true, req.flag("include_subtasks"));
+        with_markdown(&mut v, req);
+        Ok(ok(v))
     }
 
     fn create_task(&mut self, list_id: &str, req: &ApiRequest<'_>) -> Result<Reply, Reply> {
@@ -2116,6 +2122,14 @@ impl Kind {
             Kind::View => "View",
             Kind::Webhook => "Webhook",
         }
+    }
+}
+
+/// Adds `markdown_description` when the request asked for it, as ClickUp
+/// does; the sandbox keeps one text, so it equals `description`.
+fn with_markdown(task: &mut Value, req: &ApiRequest<'_>) {
+    if req.flag("include_markdown_description") {
+        task["markdown_description"] = task["description"].clone();
     }
 }
 
