@@ -9,7 +9,14 @@
 //!
 //! [`RateLimiter`] is a trait so several processes sharing one token can
 //! plug in a shared store; [`LocalRateLimiter`] is the in-process default,
-//! shared by every clone of a client.
+//! shared by every clone of a client. It follows ClickUp's own window
+//! rather than a fixed quota, which is why it is not built on `governor`
+//! (a GCRA limiter needs the quota up front and drifts from the server's
+//! window).
+//!
+//! Known limit: the local limiter only knows what this process saw. Other
+//! processes on the same token spend the same budget unseen until the
+//! next response's headers; plug in a shared backend for that.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

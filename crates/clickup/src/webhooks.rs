@@ -469,6 +469,64 @@ mod tests {
     }
 
     #[test]
+    fn every_event_family_names_its_subject() {
+        let cases = [
+            (
+                r#"{"event":"taskStatusUpdated","task_id":"1vj37mc","history_items":[{"id":"28","type":1,"date":"1642734631523","field":"status","parent_id":"162641062","user":{"id":183},"before":{"status":null},"after":{"status":"to do"}}]}"#,
+                WebhookEventKind::TaskStatusUpdated,
+                Subject::Task("1vj37mc".into()),
+            ),
+            (
+                r#"{"event":"listCreated","list_id":162641285,"history_items":[]}"#,
+                WebhookEventKind::ListCreated,
+                Subject::List("162641285".into()),
+            ),
+            (
+                r#"{"event":"folderDeleted","folder_id":"96772049"}"#,
+                WebhookEventKind::FolderDeleted,
+                Subject::Folder("96772049".into()),
+            ),
+            (
+                r#"{"event":"spaceUpdated","space_id":"54650507","history_items":null}"#,
+                WebhookEventKind::SpaceUpdated,
+                Subject::Space("54650507".into()),
+            ),
+            (
+                r#"{"event":"goalCreated","goal_id":"a23e5a3d"}"#,
+                WebhookEventKind::GoalCreated,
+                Subject::Goal("a23e5a3d".into()),
+            ),
+            (
+                r#"{"event":"keyResultUpdated","goal_id":"g","key_result_id":"k"}"#,
+                WebhookEventKind::KeyResultUpdated,
+                Subject::KeyResult("k".into()),
+            ),
+        ];
+        for (body, kind, subject) in cases {
+            let event: WebhookEvent = serde_json::from_str(body).unwrap();
+            assert_eq!(event.event, kind);
+            assert_eq!(event.subject(), subject);
+        }
+        let event: WebhookEvent = serde_json::from_str(cases_first()).unwrap();
+        let after = event.history_items[0].after.as_ref().unwrap();
+        assert_eq!(after.expose_phi(), r#"{"status":"to do"}"#);
+        assert!(!format!("{event:?}").contains("to do"));
+    }
+
+    fn cases_first() -> &'static str {
+        r#"{"event":"taskUpdated","task_id":"t","history_items":[{"id":"h","field":"name","after":{"status":"to do"}}]}"#
+    }
+
+    #[test]
+    fn every_documented_kind_round_trips() {
+        for kind in WebhookEventKind::ALL {
+            let json = serde_json::to_string(kind).unwrap();
+            let back: WebhookEventKind = serde_json::from_str(&json).unwrap();
+            assert_eq!(&back, kind);
+        }
+    }
+
+    #[test]
     fn unknown_events_are_kept() {
         let event: WebhookEvent =
             serde_json::from_str(r#"{"event":"docCreated","webhook_id":"w"}"#).unwrap();
