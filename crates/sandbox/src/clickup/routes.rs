@@ -783,6 +783,10 @@ impl Store {
         ))
     }
 
+    /// Reads the `custom_fields` filter. Known shortcoming: only `=`, `==`,
+    /// `!=`, `!==`, `<`, `>`, `IS NULL` and `IS NOT NULL` are modelled;
+    /// `RANGE`, `ANY`, `ALL`, `NOT ANY`, `NOT ALL`, `<=` and `>=` are
+    /// answered 400, where ClickUp would filter.
     fn parse_field_filters(&self, raw: &str) -> Result<Vec<FieldFilter>, Reply> {
         let bad = || error(400, "Custom field filter is invalid", "FIELD_042");
         let parsed: Vec<Value> = serde_json::from_str(raw).map_err(|_| bad())?;
