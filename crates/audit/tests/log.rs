@@ -372,3 +372,46 @@ async fn an_active_file_without_a_complete_record_is_set_aside_not_deleted() {
     let report = verify(&log_files(dir.path()), &VerifyOptions::new()).unwrap();
     assert!(report.events >= 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acknowledged_event_is_already_in_the_file() {
+    for durability in [
+        Durability::SyncEachEvent,
+        Durability::GroupCommit {
+            max_delay: Duration::from_millis(20),
+            max_batch: 1000,
+        },
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        let log = JsonlAuditLog::open(
+            &path,
+            AuditLogOptions::default()
+                .durability(durability)
+                .rotate_after_bytes(None),
+        )
+        .unwrap();
+        let mut tasks = Vec::new();
+        for t in 0..4 {
+            let log = log.clone();
+            let path = path.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..10 {
+                    let receipt = log.append(event(t * 10 + i)).await.unwrap();
+                    // Read through another file handle, as a reader after a
+                    // crash would.
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let needle = format!(r#""hash":"{}"}}"#, receipt.record_hash());
+                    assert!(
+                        text.contains(&needle),
+                        "{durability:?}: acked before written"
+                    );
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap();
+        }
+        log.close().await.unwrap();
+    }
+}
