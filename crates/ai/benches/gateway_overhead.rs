@@ -180,6 +180,7 @@ fn overhead(c: &mut Criterion) {
     });
 
     samples.sort();
+    let control = control_samples(samples.get(samples.len() / 2).copied());
     if !samples.is_empty() {
         let at = |q: f64| samples[((samples.len() as f64 * q) as usize).min(samples.len() - 1)];
         println!(
@@ -191,6 +192,45 @@ fn overhead(c: &mut Criterion) {
             audit.len()
         );
     }
+    if let Some((p50, p99)) = control {
+        println!(
+            "control (fixed arithmetic of about the same median, same machine, same time): \
+             p50 {p50:?}, p99 {p99:?}; a p99 far above its p50 here is the scheduler, not the gateway"
+        );
+    }
+}
+
+/// Times a fixed amount of pure arithmetic, sized to the gateway's median,
+/// 2000 times: how much of the tail the machine itself adds.
+fn control_samples(target: Option<Duration>) -> Option<(Duration, Duration)> {
+    let target = target?;
+    let work = |rounds: u64| {
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..rounds {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        std::hint::black_box(x)
+    };
+    // Calibrate on the fastest of several runs, the one least disturbed.
+    let per_round = (0..20)
+        .map(|_| {
+            let started = Instant::now();
+            work(100_000);
+            started.elapsed().as_secs_f64() / 100_000.0
+        })
+        .fold(f64::MAX, f64::min);
+    let rounds = (target.as_secs_f64() / per_round.max(1e-12)) as u64;
+    let mut times: Vec<Duration> = (0..2000)
+        .map(|_| {
+            let started = Instant::now();
+            work(rounds);
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    Some((times[times.len() / 2], times[times.len() * 99 / 100]))
 }
 
 /// The steps on their own, to see where the time of a call goes.
