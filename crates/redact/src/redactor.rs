@@ -461,6 +461,15 @@ mod tests {
     }
 
     #[test]
+    fn shareable_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<Redactor>();
+        send::<RedactionSession>();
+        send::<Redaction>();
+    }
+
+    #[test]
     fn build_refuses_an_empty_configuration() {
         assert!(matches!(
             Redactor::builder().build(),
