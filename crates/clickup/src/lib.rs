@@ -42,6 +42,13 @@
 //!   count as PHI places. A schema that is wrong is obeyed.
 //! - Attachment bytes are not inspected: an upload to a PHI place needs
 //!   ClickUp's clearance, whatever the file holds.
+//! - JSON keys the models do not name are dropped, not kept: a field
+//!   ClickUp adds stays invisible until it is modelled (kept, it could
+//!   carry PHI past the labelling). Webhook `before`/`after`/`data` values
+//!   are kept only as sealed JSON text.
+//! - All free text in PHI places gets one category (the schema's
+//!   `text_category`); the client does not look inside text to tell a
+//!   name from a diagnosis (that is the redaction crate's job).
 //! - Writes are not recorded in an audit log here: every write that
 //!   carried PHI is reported (refused, delivered or unconfirmed, with
 //!   categories and agreement id, never values) to a
