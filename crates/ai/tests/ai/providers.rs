@@ -334,3 +334,95 @@ async fn a_stream_that_ends_without_a_finish_is_interrupted() {
     ));
     assert!(stream.next().await.is_none());
 }
+
+/// A vendor that sends response headers and `first` as one chunk of a
+/// chunked body, then says nothing more for a long while.
+async fn stalling_vendor(first: &'static str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut buffer).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
+                            transfer-encoding: chunked\r\n\r\n";
+                let _ = socket.write_all(head.as_bytes()).await;
+                if !first.is_empty() {
+                    let chunk = format!("{:x}\r\n{first}\r\n", first.len());
+                    let _ = socket.write_all(chunk.as_bytes()).await;
+                }
+                let _ = socket.flush().await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    format!("http://{address}/v1")
+}
+
+#[tokio::test]
+async fn a_stalled_stream_fails_after_the_idle_bound() {
+    let base = stalling_vendor("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n").await;
+    let provider = OpenAiProvider::openai("gpt-test")
+        .base_url(base)
+        .api_key("k")
+        .settings(
+            HttpSettings::default()
+                .with_retry(RetryPolicy::none())
+                .with_stream_idle_timeout(Duration::from_millis(300)),
+        )
+        .build()
+        .unwrap();
+    let permit = clearance(&[PhiCategory::Diagnosis]);
+    let body = provider
+        .encode(&request(), ResponseMode::Stream, permit.permit())
+        .unwrap();
+    let mut stream = provider.stream(body).await.unwrap();
+    use futures::StreamExt;
+    assert!(matches!(
+        stream.next().await,
+        Some(Ok(phiguard_ai::StreamEvent::Delta(_)))
+    ));
+    let started = std::time::Instant::now();
+    let stalled = stream.next().await;
+    assert!(
+        matches!(stalled, Some(Err(ProviderError::StreamStalled(_)))),
+        "{stalled:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn a_silent_vendor_times_out() {
+    let base = stalling_vendor("").await;
+    let provider = OpenAiProvider::openai("gpt-test")
+        .base_url(base)
+        .api_key("k")
+        .settings(
+            HttpSettings::default()
+                .with_retry(RetryPolicy::none())
+                .with_request_timeout(Duration::from_millis(300)),
+        )
+        .build()
+        .unwrap();
+    let permit = clearance(&[PhiCategory::Diagnosis]);
+    let body = provider
+        .encode(&request(), ResponseMode::Complete, permit.permit())
+        .unwrap();
+    let error = provider.complete(body).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ProviderError::Transport {
+                kind: "timeout",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        !error.is_retryable(),
+        "a timed-out request may have been delivered"
+    );
+}
