@@ -358,6 +358,17 @@ async fn hosts_outside_the_registry_are_refused() {
         .build()
         .unwrap_err();
     assert!(matches!(error, Error::HostNotAllowed { .. }), "{error:?}");
+    // ClickUp's real host, as the sample registry declares it, is allowed.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/config/vendors.toml"
+    );
+    let sample = phiguard_vendors::VendorRegistry::load(path).expect("sample registry loads");
+    let client = ClickUpClient::builder(Credentials::personal(TOKEN))
+        .registry(Arc::new(sample))
+        .build()
+        .expect("api.clickup.com is declared for clickup-api-v2");
+    assert_eq!(client.base_url().host_str(), Some("api.clickup.com"));
     // Neither registry nor test mode: refused.
     assert!(
         ClickUpClient::builder(Credentials::personal(TOKEN))
