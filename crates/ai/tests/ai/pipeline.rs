@@ -472,3 +472,65 @@ async fn gateway_and_its_calls_are_send() {
     );
     assert_send(&call);
 }
+
+/// A call that reaches the vendor and fails is audited as failed, and the
+/// error holds nothing the vendor sent.
+#[tokio::test]
+async fn failed_calls_are_audited_with_their_kind() {
+    let cases = [
+        (
+            wiremock::ResponseTemplate::new(200)
+                .set_body_raw(format!("<html><body>{NAME}</body></html>"), "text/html"),
+            "decode",
+        ),
+        (
+            wiremock::ResponseTemplate::new(429).insert_header("retry-after", "0"),
+            "rate_limited",
+        ),
+        (
+            wiremock::ResponseTemplate::new(500).set_body_json(
+                serde_json::json!({"error": {"message": NAME, "type": "server_error"}}),
+            ),
+            "status",
+        ),
+    ];
+    for (answer, kind) in cases {
+        let server = MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(answer)
+            .mount(&server)
+            .await;
+        let audit = MemoryAuditSink::new();
+        let gateway = base(&audit)
+            .registry(registry(&[Service {
+                id: "svc",
+                host: authority(&server),
+                baa: Baa::Covers("\"all\""),
+            }]))
+            .provider("svc", openai_for(&server))
+            .build()
+            .unwrap();
+        let mut session = RedactionSession::new();
+        let error = gateway
+            .complete(
+                &clinician(),
+                "summarize",
+                summary_request("svc"),
+                &mut session,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, GatewayError::Provider(_)),
+            "{kind}: {error:?}"
+        );
+        assert!(error.was_sent());
+        assert_no_phi("error", &format!("{error} {error:?}"), ALL_PHI);
+        let events = audit.events();
+        assert_eq!(events.len(), 2, "{kind}");
+        assert_eq!(events[1].action, Action::AiResponse);
+        assert_eq!(events[1].outcome, Outcome::failed(kind));
+        // Retries stay within the policy's bound (3 retries).
+        assert!(bodies(&server).await.len() <= 4, "{kind}");
+    }
+}
