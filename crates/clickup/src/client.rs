@@ -285,9 +285,9 @@ fn check_host(base: &Url, gate: &Gate, test_hosts: &[String]) -> Result<(), Erro
 /// A request body, kept as bytes so a retry can send it again.
 pub(crate) enum Body {
     None,
-    Json(Vec<u8>),
+    Json(Bytes),
     /// JSON serialized inside ClickUp's clearance.
-    PhiJson(Vec<u8>, ClearedWrite),
+    PhiJson(Bytes, ClearedWrite),
     Multipart {
         field: &'static str,
         file_name: String,
@@ -683,7 +683,7 @@ impl ClickUpClient {
         body: &B,
     ) -> Result<Body, Error> {
         serde_json::to_vec(body)
-            .map(Body::Json)
+            .map(|bytes| Body::Json(Bytes::from(bytes)))
             .map_err(|_| Error::Egress {
                 route,
                 source: EgressError::NoScope {
@@ -715,7 +715,7 @@ impl ClickUpClient {
             "phi write cleared for clickup"
         );
         Ok(Body::PhiJson(
-            bytes,
+            Bytes::from(bytes),
             Self::cleared_write(&clearance, categories),
         ))
     }

@@ -352,6 +352,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn error_and_client_are_thread_safe() {
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send_sync::<Error>();
+        send_sync::<crate::ClickUpClient>();
+    }
+
+    #[test]
     fn decode_error_does_not_quote_values() {
         #[derive(serde::Deserialize, Debug)]
         struct Probe {
