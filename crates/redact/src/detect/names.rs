@@ -31,8 +31,8 @@ use phiguard_phi::PhiCategory;
 use crate::detect::Detector;
 use crate::error::DetectError;
 use crate::lexicon::{
-    CITY, CITY_HEAD, CLINICAL, CUE_PERSON, CUE_PLACE, CUE_TITLE, FIRST, LAST, LAST_COMMON, Lexicon,
-    REGION, WORD,
+    CITY, CITY_HEAD, CLINICAL, CUE_PERSON, CUE_PLACE, CUE_STRONG, CUE_TITLE, FIRST, LAST,
+    LAST_COMMON, Lexicon, REGION, WORD,
 };
 use crate::span::Span;
 
@@ -237,7 +237,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
             gap,
             initial: letters == 1 && !has_digit,
             dotted: bytes.get(end) == Some(&b'.'),
-            line_start: prev_end == 0 || gap_text.contains('\n'),
+            line_start: prev_end == 0 || gap_text.len() > 1 && gap_text.bytes().any(|b| b == b'\n'),
             has_digit,
         });
         prev_end = end;
@@ -338,6 +338,10 @@ fn frequent_word(word: &[u8]) -> bool {
 }
 
 fn classify_gap(gap: &str) -> Gap {
+    // By far the most common gap.
+    if gap == " " {
+        return Gap::Space;
+    }
     let trimmed = gap.trim_start_matches([' ', '\t']);
     if trimmed.is_empty() {
         return if gap.is_empty() || gap.len() > 4 {
@@ -383,9 +387,16 @@ impl Detector for NameDetector {
         while i < n {
             let w = words[i];
 
+            // Most words are lowercase and neither cue nor first name: no
+            // rule starts at them.
+            if w.shape == Shape::Lower && !w.has(CUE_TITLE | CUE_PERSON | FIRST) {
+                i += 1;
+                continue;
+            }
+
             // A title or a cue word: the name follows.
             if w.has(CUE_TITLE | CUE_PERSON) && !w.has_digit && i + 1 < n {
-                let strong = w.has(CUE_TITLE) || lexicon.is_strong_cue(&text[w.start..w.end]);
+                let strong = w.has(CUE_TITLE | CUE_STRONG);
                 let mut j = i + 1;
                 // "name is X", "name: X".
                 if j + 1 < n && is_copula(text, &words[j]) {
@@ -617,6 +628,11 @@ fn name_list(text: &str, words: &[Word], i: usize) -> Option<Vec<usize>> {
         w.capitalized() && !w.initial && (w.has(FIRST | LAST) || w.unknown_capitalized())
     };
     if !item(&words[i]) {
+        return None;
+    }
+    // Most capitalized words start no list: look before allocating.
+    let next = words.get(i + 1)?;
+    if next.gap != Gap::Comma && &text[next.start..next.end] != "and" {
         return None;
     }
     let mut items = vec![i];
