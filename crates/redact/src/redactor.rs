@@ -242,15 +242,18 @@ fn tier(span: &Span) -> u8 {
 /// when it still holds two letters or digits ("Barbara Yudina Apt" against
 /// an address "Apt. 675" keeps "Barbara Yudina"). Returns them in text
 /// order.
-fn resolve(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
-    spans.sort_by(|a, b| {
-        tier(b)
-            .cmp(&tier(a))
+fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
+    // The tier compares detector names: work it out once per span, not
+    // once per comparison.
+    let mut ranked: Vec<(u8, Span)> = spans.into_iter().map(|s| (tier(&s), s)).collect();
+    ranked.sort_by(|(ta, a), (tb, b)| {
+        tb.cmp(ta)
             .then(b.len().cmp(&a.len()))
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.start.cmp(&b.start))
             .then(a.category.cmp(&b.category))
     });
+    let spans = ranked.into_iter().map(|(_, s)| s);
     let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for span in spans {
