@@ -218,13 +218,10 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
         let flags = if letters < 2 || has_digit {
             0
         } else if shape == Shape::Lower {
-            // Lowercase words get their full flags only where a rule needs
-            // them (after a cue, in a "first last" pair): see `full_flags`.
-            if frequent_word(&bytes[start..end]) {
-                WORD
-            } else {
-                lexicon.lowercase_flags(&text[start..end])
-            }
+            // Lowercase words get only the flags rules need without context
+            // (cues, first names); the rest is looked up where a rule needs
+            // it (after a cue, in a "first last" pair): see `full_flags`.
+            lexicon.lowercase_flags(&text[start..end])
         } else {
             lexicon.flags(&text[start..end])
         };
@@ -243,98 +240,6 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
         prev_end = end;
     }
     words
-}
-
-/// Frequent lowercase function words that are neither names, places nor
-/// cues: answered without a lookup in the large lexicon, which is most of
-/// the cost of this detector.
-fn frequent_word(word: &[u8]) -> bool {
-    matches!(
-        word,
-        b"the"
-            | b"and"
-            | b"of"
-            | b"for"
-            | b"is"
-            | b"was"
-            | b"on"
-            | b"an"
-            | b"as"
-            | b"be"
-            | b"are"
-            | b"or"
-            | b"not"
-            | b"has"
-            | b"had"
-            | b"have"
-            | b"this"
-            | b"that"
-            | b"it"
-            | b"its"
-            | b"per"
-            | b"but"
-            | b"if"
-            | b"he"
-            | b"she"
-            | b"his"
-            | b"her"
-            | b"him"
-            | b"they"
-            | b"we"
-            | b"you"
-            | b"can"
-            | b"all"
-            | b"any"
-            | b"up"
-            | b"out"
-            | b"off"
-            | b"so"
-            | b"than"
-            | b"then"
-            | b"there"
-            | b"were"
-            | b"been"
-            | b"into"
-            | b"over"
-            | b"after"
-            | b"before"
-            | b"without"
-            | b"within"
-            | b"also"
-            | b"yes"
-            | b"which"
-            | b"who"
-            | b"about"
-            | b"each"
-            | b"other"
-            | b"some"
-            | b"such"
-            | b"only"
-            | b"very"
-            | b"when"
-            | b"while"
-            | b"where"
-            | b"what"
-            | b"would"
-            | b"should"
-            | b"could"
-            | b"does"
-            | b"did"
-            | b"do"
-            | b"done"
-            | b"being"
-            | b"their"
-            | b"them"
-            | b"these"
-            | b"those"
-            | b"our"
-            | b"your"
-            | b"my"
-            | b"more"
-            | b"most"
-            | b"less"
-            | b"due"
-    )
 }
 
 fn classify_gap(gap: &str) -> Gap {
