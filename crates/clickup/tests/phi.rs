@@ -400,7 +400,12 @@ async fn logs_of_a_whole_run_hold_no_phi_tokens_or_queries() {
         .with_writer(move || writer.clone())
         .with_ansi(false)
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // The global default, not a scoped one: tracing caches per-callsite
+    // interest process-wide, and a scoped subscriber races with tests on
+    // other threads that reach the same callsites first (events then go
+    // missing under load). Other tests' logs land here too, and must be
+    // as clean.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))

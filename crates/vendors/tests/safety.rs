@@ -44,7 +44,11 @@ fn undeclared_text_from_the_caller_is_not_echoed() {
         .with_writer(move || writer.clone())
         .finish();
 
-    let refusals = tracing::subscriber::with_default(subscriber, || {
+    // Global, not scoped: tracing caches callsite interest process-wide,
+    // and a scoped subscriber races with tests on other threads that reach
+    // the same callsites first, so events go missing under load.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let refusals = {
         // A caller that put patient details where ids belong.
         let wrong_service =
             ClearanceRequest::new("Ada Quill 555-0100", "summarize", clinical(), IN_FORCE);
@@ -52,7 +56,7 @@ fn undeclared_text_from_the_caller_is_not_echoed() {
         let granted = ClearanceRequest::new("acme-chat", "summarize", clinical(), IN_FORCE);
         assert!(registry.clear(&granted).is_ok());
         [wrong_service, wrong_purpose].map(|r| registry.clear(&r).unwrap_err())
-    });
+    };
 
     assert!(refusals[0].has(&RefusalReason::UnknownService));
     assert!(refusals[1].has(&RefusalReason::UnknownPurpose));

@@ -330,7 +330,11 @@ async fn logs_of_a_whole_run_hold_no_phi() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // Global, not scoped: tracing caches callsite interest process-wide,
+    // and a scoped subscriber races with tests on other threads that reach
+    // the same callsites first, so events go missing under load. The other
+    // tests' logs land here too, and must be as clean.
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let server = MockServer::start().await;
     mount(
