@@ -171,11 +171,29 @@ const STRONG_PERSON_CUES: &[&str] = &[
 ];
 
 pub(crate) struct Lexicon {
-    words: FxHashMap<Box<str>, u16>,
+    /// Keyed by the lowercase word's bytes, so that a lookup from an ASCII
+    /// buffer needs no UTF-8 check.
+    words: FxHashMap<Box<[u8]>, u16>,
     /// The entries lowercase words need without context: cue words, and
     /// first names that are no ordinary word, clinical term or place.
     /// Small enough to stay in cache.
-    lowercase: FxHashMap<Box<str>, u16>,
+    lowercase: FxHashMap<Box<[u8]>, u16>,
+    /// A one-sided filter in front of `lowercase`: a clear bit for a
+    /// word's first two bytes, last byte and length proves the word is not
+    /// there, which spares most lowercase words the hash lookup.
+    lowercase_filter: Box<[u64; FILTER_WORDS]>,
+}
+
+/// The size of [`Lexicon::lowercase_filter`] in 64-bit words (8 KiB).
+const FILTER_WORDS: usize = 1 << 10;
+
+/// The bit of a word (two bytes or longer) in the lowercase filter.
+fn filter_bit(word: &[u8]) -> usize {
+    let (first, second, last) = (word[0], word[1], word[word.len() - 1]);
+    (usize::from(first & 31) << 11)
+        | (usize::from(second & 31) << 6)
+        | (usize::from(last & 31) << 1)
+        | (word.len() & 1)
 }
 
 impl Lexicon {
@@ -185,7 +203,7 @@ impl Lexicon {
     }
 
     fn load() -> Lexicon {
-        let mut words: FxHashMap<Box<str>, u16> = FxHashMap::default();
+        let mut words: FxHashMap<Box<[u8]>, u16> = FxHashMap::default();
         words.reserve(200_000);
         let mut add = |word: &str, flag: u16| {
             let word = word.trim();
@@ -193,7 +211,7 @@ impl Lexicon {
                 return;
             }
             *words
-                .entry(word.to_lowercase().into_boxed_str())
+                .entry(word.to_lowercase().into_bytes().into_boxed_slice())
                 .or_insert(0) |= flag;
         };
 
@@ -239,7 +257,7 @@ impl Lexicon {
             add(cue, CUE_STRONG);
         }
 
-        let lowercase = words
+        let lowercase: FxHashMap<Box<[u8]>, u16> = words
             .iter()
             .filter(|(_, flags)| {
                 let cue = **flags & (CUE_TITLE | CUE_PERSON | CUE_PLACE) != 0;
@@ -249,26 +267,36 @@ impl Lexicon {
             })
             .map(|(word, flags)| (word.clone(), *flags))
             .collect();
-        Lexicon { words, lowercase }
+        let mut lowercase_filter = Box::new([0u64; FILTER_WORDS]);
+        for word in lowercase.keys().filter(|word| word.len() >= 2) {
+            let bit = filter_bit(word);
+            lowercase_filter[bit >> 6] |= 1 << (bit & 63);
+        }
+        Lexicon {
+            words,
+            lowercase,
+            lowercase_filter,
+        }
     }
 
     /// The flags of a word, looked up without regard to case.
     pub(crate) fn flags(&self, word: &str) -> u16 {
-        if word.len() > 40 {
+        let bytes = word.as_bytes();
+        if bytes.len() > 40 {
             return 0;
         }
-        if word.is_ascii() {
-            let mut buf = [0u8; 40];
-            let bytes = &mut buf[..word.len()];
-            bytes.copy_from_slice(word.as_bytes());
-            bytes.make_ascii_lowercase();
-            match std::str::from_utf8(bytes) {
-                Ok(lower) => self.words.get(lower).copied().unwrap_or(0),
-                Err(_) => 0,
-            }
+        // Lowercase and check for non-ASCII bytes in one pass.
+        let mut buf = [0u8; 40];
+        let mut high = 0u8;
+        for (lower, &byte) in buf.iter_mut().zip(bytes) {
+            high |= byte;
+            *lower = byte.to_ascii_lowercase();
+        }
+        if high < 0x80 {
+            self.words.get(&buf[..bytes.len()]).copied().unwrap_or(0)
         } else {
             self.words
-                .get(word.to_lowercase().as_str())
+                .get(word.to_lowercase().as_bytes())
                 .copied()
                 .unwrap_or(0)
         }
@@ -277,9 +305,17 @@ impl Lexicon {
     /// The flags a lowercase word needs without context (see
     /// `lowercase`); other flags of it may be missing. `word` must be
     /// lowercase already.
+    #[inline]
     pub(crate) fn lowercase_flags(&self, word: &str) -> u16 {
         if word.is_ascii() {
-            self.lowercase.get(word).copied().unwrap_or(0)
+            let bytes = word.as_bytes();
+            if bytes.len() >= 2 {
+                let bit = filter_bit(bytes);
+                if self.lowercase_filter[bit >> 6] & (1 << (bit & 63)) == 0 {
+                    return 0;
+                }
+            }
+            self.lowercase.get(bytes).copied().unwrap_or(0)
         } else {
             self.flags(word)
         }

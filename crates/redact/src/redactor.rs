@@ -1,5 +1,6 @@
 //! The redactor: detectors and operators composed.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
@@ -237,6 +238,26 @@ fn tier(span: &Span) -> u8 {
     }
 }
 
+/// The sort key of a span in [`resolve`]: tier, length and confidence
+/// descending, then start, category and position in the input.
+type RankKey = (
+    Reverse<u8>,
+    Reverse<usize>,
+    Reverse<i32>,
+    usize,
+    PhiCategory,
+    usize,
+);
+
+/// An integer that orders like [`f32::total_cmp`] orders the floats.
+fn total_order_key(value: f32) -> i32 {
+    // Flipping the magnitude bits of negative numbers turns the sign and
+    // magnitude encoding into one that compares as a two's complement
+    // integer, the way the standard library's `total_cmp` does.
+    let bits = value.to_bits() as i32;
+    bits ^ (((bits >> 31) as u32) >> 1) as i32
+}
+
 /// Keeps the most specific and longest spans. A span that overlaps one
 /// already kept loses the overlap: what sticks out on either side is kept
 /// when it still holds two letters or digits ("Barbara Yudina Apt" against
@@ -245,17 +266,27 @@ fn tier(span: &Span) -> u8 {
 fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
     // The tier compares detector names: work it out once per span, not
     // once per comparison.
-    let mut ranked: Vec<(u8, Span)> = spans.into_iter().map(|s| (tier(&s), s)).collect();
-    ranked.sort_by(|(ta, a), (tb, b)| {
-        tb.cmp(ta)
-            .then(b.len().cmp(&a.len()))
-            .then(b.confidence.total_cmp(&a.confidence))
-            .then(a.start.cmp(&b.start))
-            .then(a.category.cmp(&b.category))
-    });
-    let spans = ranked.into_iter().map(|(_, s)| s);
+    // Sorting small keys is much cheaper than sorting the spans; the
+    // index as the last key keeps the order of a stable sort.
+    let mut keys: Vec<RankKey> = spans
+        .iter()
+        .enumerate()
+        .map(|(index, s)| {
+            (
+                Reverse(tier(s)),
+                Reverse(s.len()),
+                Reverse(total_order_key(s.confidence)),
+                s.start,
+                s.category,
+                index,
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<Span>> = spans.into_iter().map(Some).collect();
+    let spans = keys.iter().filter_map(|key| slots[key.5].take());
     let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    let mut out: Vec<Span> = Vec::with_capacity(keys.len());
     for span in spans {
         let first = kept
             .range(..span.end)

@@ -137,6 +137,29 @@ impl Word {
     }
 }
 
+/// The class of an ASCII byte: a lowercase letter.
+const LOWER: u8 = 1;
+/// An uppercase letter.
+const UPPER: u8 = 2;
+
+/// Byte classes for the tokenizer: one table load per byte instead of a
+/// chain of range comparisons. Non-ASCII bytes and everything that is not
+/// an ASCII letter are 0.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        if byte.is_ascii_lowercase() {
+            table[b] = LOWER;
+        } else if byte.is_ascii_uppercase() {
+            table[b] = UPPER;
+        }
+        b += 1;
+    }
+    table
+};
+
 fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
     let bytes = text.as_bytes();
     let mut words = Vec::with_capacity(text.len() / 6);
@@ -145,34 +168,49 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
 
     while i < bytes.len() {
         let b = bytes[i];
-        let (is_letter, width) = if b.is_ascii_alphabetic() {
-            (true, 1)
-        } else if b < 0x80 {
-            (false, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphabetic(), c.len_utf8())
-        };
-        if !is_letter {
-            i += width;
-            continue;
-        }
-
         let start = i;
         let mut has_digit = false;
-        let mut upper = 0usize;
-        let mut letters = 0usize;
-        let mut first_upper = false;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii_alphabetic() {
-                if letters == 0 {
-                    first_upper = b.is_ascii_uppercase();
+        let mut upper: usize;
+        let mut letters = 1usize;
+        let first_upper: bool;
+
+        // The first character of a word is a letter; taking it here spares
+        // the loop below a first-letter test on every byte.
+        let class = BYTE_CLASS[usize::from(b)];
+        if class != 0 {
+            first_upper = class == UPPER;
+            upper = usize::from(first_upper);
+            i += 1;
+        } else if b < 0x80 {
+            i += 1;
+            continue;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !c.is_alphabetic() {
+                i += c.len_utf8();
+                continue;
+            }
+            first_upper = c.is_uppercase();
+            upper = usize::from(first_upper);
+            i += c.len_utf8();
+        }
+
+        loop {
+            // A run of ASCII letters, the bulk of every word.
+            let run_start = i;
+            while let Some(&b) = bytes.get(i) {
+                let class = BYTE_CLASS[usize::from(b)];
+                if class == 0 {
+                    break;
                 }
-                upper += usize::from(b.is_ascii_uppercase());
-                letters += 1;
+                upper += usize::from(class >> 1);
                 i += 1;
-            } else if b.is_ascii_digit() {
+            }
+            letters += i - run_start;
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
+            if b.is_ascii_digit() {
                 has_digit = true;
                 i += 1;
             } else if b == b'\''
@@ -185,9 +223,6 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 if !c.is_alphabetic() {
                     break;
-                }
-                if letters == 0 {
-                    first_upper = c.is_uppercase();
                 }
                 upper += usize::from(c.is_uppercase());
                 letters += 1;
