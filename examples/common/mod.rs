@@ -19,11 +19,12 @@ use phiguard::audit::{
     JsonlAuditLog, Outcome, Target, VerifyOptions, VerifyReport,
 };
 use phiguard::clickup::models::{FieldValue, FreeText, NewComment, Task, TaskId};
+use phiguard::clickup::observer::{PhiWrite, PhiWriteObserver, PhiWriteOutcome};
 use phiguard::clickup::{ClickUpClient, Credentials, GetTaskOptions, LabelSchema, TaskQuery};
-use phiguard::phi::{CategorySet, Phi, PhiCategory};
+use phiguard::phi::{Phi, PhiCategory};
 use phiguard::redact::{RedactionSession, Redactor};
 use phiguard::sandbox::{AiService, Sandbox, SandboxConfig, StaffRole};
-use phiguard::vendors::{ClearanceRequest, VendorRegistry};
+use phiguard::vendors::VendorRegistry;
 
 /// Result type of the examples.
 pub type AnyResult<T> = Result<T, Box<dyn Error + Send + Sync>>;
@@ -47,8 +48,8 @@ pub struct Automation {
     pub clickup: ClickUpClient,
     /// The guarded AI gateway.
     pub gateway: Gateway,
-    /// The registry the ClickUp client and the examples consult.
-    pub registry: Arc<VendorRegistry>,
+    /// The ClickUp client's reports of PHI writes, not yet audited.
+    pub writes: Arc<WriteReports>,
     /// The audit log every transmission is recorded in.
     pub audit: Arc<JsonlAuditLog>,
     /// Where the audit log is.
@@ -118,14 +119,16 @@ pub async fn on_sandbox_with(
     // repository's policy and minimum-necessary table.
     let registry_toml = sandbox.registry_toml();
     let registry = Arc::new(VendorRegistry::from_toml_str(&registry_toml)?);
+    let writes = Arc::new(WriteReports::default());
     let labels = LabelSchema::from_toml_str(&sandbox.labels_toml())?;
     let policy = AiPolicy::load(config_dir().join("policy.cedar"))?;
     let purposes = PurposeTable::load(config_dir().join("purposes.toml"))?;
 
     let clickup = ClickUpClient::builder(Credentials::personal(sandbox.clickup_token()))
         .base_url(sandbox.clickup_base_url())
-        .registry(registry.clone())
+        .registry(registry)
         .labels(labels)
+        .phi_write_observer(writes.clone())
         .build()?;
 
     let checkpoint_key = CheckpointKey::hmac_sha256(random_key())?;
@@ -183,7 +186,7 @@ pub async fn on_sandbox_with(
         sandbox: Some(sandbox),
         clickup,
         gateway,
-        registry,
+        writes,
         audit,
         audit_path,
         checkpoint_key,
@@ -223,6 +226,7 @@ pub async fn from_environment() -> AnyResult<Option<Automation>> {
         "PHIGUARD_VENDORS",
         "vendors.toml",
     ))?);
+    let writes = Arc::new(WriteReports::default());
     let labels = LabelSchema::load(path("PHIGUARD_LABELS", "labels.toml"))?;
     let policy = AiPolicy::load(path("PHIGUARD_POLICY", "policy.cedar"))?;
     let purposes = PurposeTable::load(path("PHIGUARD_PURPOSES", "purposes.toml"))?;
@@ -230,8 +234,9 @@ pub async fn from_environment() -> AnyResult<Option<Automation>> {
     let model = var("PHIGUARD_AI_MODEL").unwrap_or_else(|| "gpt-4o".into());
 
     let clickup = ClickUpClient::builder(Credentials::personal(token))
-        .registry(registry.clone())
+        .registry(registry)
         .labels(labels)
+        .phi_write_observer(writes.clone())
         .build()?;
     let provider = if service.starts_with("azure") {
         OpenAiProvider::azure(model)
@@ -268,7 +273,7 @@ pub async fn from_environment() -> AnyResult<Option<Automation>> {
         sandbox: None,
         clickup,
         gateway,
-        registry,
+        writes,
         audit,
         audit_path,
         checkpoint_key,
@@ -396,63 +401,69 @@ pub async fn list_tasks(clickup: &ClickUpClient, list: &str) -> AnyResult<Vec<Ta
         .collect())
 }
 
-/// Records a ClickUp write in the audit log: who, where, what kinds of
-/// data, under which agreement, and how it went.
-pub async fn audit_clickup_write(
+/// Collects the ClickUp client's reports of writes that carried PHI, so
+/// that each can be recorded in the audit log with the agreement the client
+/// itself cleared it under.
+#[derive(Debug, Default)]
+pub struct WriteReports(std::sync::Mutex<Vec<PhiWrite>>);
+
+impl PhiWriteObserver for WriteReports {
+    fn record(&self, write: &PhiWrite) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(write.clone());
+    }
+}
+
+impl WriteReports {
+    fn take(&self) -> Vec<PhiWrite> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// Records the ClickUp writes reported since the last call in the audit
+/// log: who, where, what kinds of data, under which agreement, and how
+/// each went.
+pub async fn audit_clickup_writes(
     automation: &Automation,
     principal: &Principal,
-    categories: CategorySet,
     task: &TaskId,
-    outcome: Outcome,
 ) -> AnyResult<()> {
-    let host = automation
-        .clickup
-        .base_url()
-        .host_str()
-        .unwrap_or_default()
-        .to_string();
-    let host = match automation.clickup.base_url().port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
+    let url = automation.clickup.base_url();
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_string(),
     };
-    let now = time::OffsetDateTime::now_utc();
-    let request = ClearanceRequest::new("clickup-api-v2", "store_phi", categories, now);
-    let basis = match automation.registry.clear(&request) {
-        Ok(clearance) => Basis::new(clearance.baa_id(), clearance.baa_version()),
-        Err(_) => Basis::new("none", "none"),
-    };
-    let mut data = DataSummary::new();
-    for category in categories.iter() {
-        data = data.category(category, 1);
-    }
     let role = principal.roles().first().cloned().unwrap_or_default();
-    let event = AuditEvent::new(Actor::new(principal.user_id(), role), Action::ClickUpWrite)
+    for write in automation.writes.take() {
+        let mut data = DataSummary::new();
+        for category in write.categories.iter() {
+            data = data.category(category, 1);
+        }
+        let basis = match (write.baa_id, write.baa_version) {
+            (Some(id), Some(version)) => Basis::new(id, version),
+            _ => Basis::default(),
+        };
+        let outcome = match write.outcome {
+            PhiWriteOutcome::Delivered => Outcome::Success,
+            PhiWriteOutcome::Refused { reason } => Outcome::refused([reason]),
+            _ => Outcome::failed("unconfirmed"),
+        };
+        let event = AuditEvent::new(
+            Actor::new(principal.user_id(), role.clone()),
+            Action::ClickUpWrite,
+        )
+        .time(write.at)
         .purpose("store_phi")
-        .target(Target::new("clickup", "clickup-api-v2", host))
+        .target(Target::new("clickup", "clickup-api-v2", host.clone()))
         .data(data)
         .basis(basis)
         .outcome(outcome)
         .correlation("task", task.as_str());
-    automation.audit.append(event).await?;
-    Ok(())
-}
-
-/// How a failed ClickUp write is recorded: kinds and reasons, never a
-/// message that might quote a body.
-pub fn clickup_outcome(error: &phiguard::clickup::Error) -> Outcome {
-    if let Some(refusal) = error.refusal() {
-        return Outcome::refused(refusal.reasons().iter().map(|r| r.to_string()));
+        automation.audit.append(event).await?;
     }
-    let kind = if error.is_rate_limited() {
-        "rate_limited".to_string()
-    } else if error.is_timeout() {
-        "timeout".to_string()
-    } else if let Some(status) = error.status() {
-        format!("http_status_{status}")
-    } else {
-        "transport".to_string()
-    };
-    Outcome::failed(kind)
+    Ok(())
 }
 
 /// What one summarized task produced.
@@ -503,16 +514,11 @@ pub async fn summarize_task(
     // automation takes it as its output.
     let answer = draft.accept();
     let body = answer.map(|text| format!("{AI_DRAFT_LABEL}\n\n{text}"));
-    let categories: CategorySet = [body.category()].into_iter().collect();
     let written = automation
         .clickup
         .create_task_comment(task, NewComment::new(body))
         .await;
-    let outcome = match &written {
-        Ok(_) => Outcome::Success,
-        Err(error) => clickup_outcome(error),
-    };
-    audit_clickup_write(automation, principal, categories, task, outcome).await?;
+    audit_clickup_writes(automation, principal, task).await?;
     let created = written?;
 
     Ok(Summarized {
