@@ -11,7 +11,10 @@
 
 use phiguard_phi::PhiCategory;
 use regex_automata::meta::Regex as MetaRegex;
-use regex_automata::{Input, MatchKind};
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, MatchKind};
 
 use crate::detect::Detector;
 use crate::error::DetectError;
@@ -284,7 +287,73 @@ pub struct PatternDetector {
     regex: MetaRegex,
     rules: Vec<Rule>,
     /// Per rule, the regex that picks the value out of a cue match.
-    values: Vec<Option<regex::Regex>>,
+    values: Vec<Option<ValueFinder>>,
+}
+
+/// Picks the value (group `v`) out of a cue rule's match. The search is
+/// anchored at the match's start and bounded by its end, so it costs one
+/// pass over the match and no lazy DFA of its own.
+struct ValueFinder {
+    backtrack: BoundedBacktracker,
+    /// For matches longer than the backtracker's bound (none of the
+    /// built-in rules comes near it).
+    pikevm: PikeVM,
+    group: usize,
+}
+
+/// The per-scan state of the value finders, made when first needed.
+struct ValueCache {
+    backtrack: backtrack::Cache,
+    pikevm: pikevm::Cache,
+    captures: Captures,
+}
+
+impl ValueFinder {
+    fn new(pattern: &str) -> ValueFinder {
+        let pikevm = PikeVM::new(pattern).expect("built-in pattern compiles");
+        let backtrack = BoundedBacktracker::new_from_nfa(pikevm.get_nfa().clone())
+            .expect("built-in pattern compiles");
+        let group = pikevm
+            .get_nfa()
+            .group_info()
+            .to_index(regex_automata::PatternID::ZERO, "v")
+            .expect("cue rules capture the value as `v`");
+        ValueFinder {
+            backtrack,
+            pikevm,
+            group,
+        }
+    }
+
+    fn cache(&self) -> ValueCache {
+        ValueCache {
+            backtrack: self.backtrack.create_cache(),
+            pikevm: self.pikevm.create_cache(),
+            captures: self.pikevm.create_captures(),
+        }
+    }
+
+    /// The value's range within the match `start..end`.
+    fn find(
+        &self,
+        cache: &mut ValueCache,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<(usize, usize)> {
+        let input = Input::new(text).span(start..end).anchored(Anchored::Yes);
+        let done = end - start <= self.backtrack.max_haystack_len()
+            && self
+                .backtrack
+                .try_search(&mut cache.backtrack, &input, &mut cache.captures)
+                .is_ok();
+        if !done {
+            self.pikevm
+                .search(&mut cache.pikevm, &input, &mut cache.captures);
+        }
+        let v = cache.captures.get_group(self.group)?;
+        Some((v.start, v.end))
+    }
 }
 
 impl std::fmt::Debug for PatternDetector {
@@ -315,8 +384,7 @@ impl PatternDetector {
         let values = rules
             .iter()
             .map(|r| {
-                r.cue
-                    .then(|| regex::Regex::new(&r.pattern).expect("built-in pattern compiles"))
+                r.cue.then(|| ValueFinder::new(&r.pattern))
             })
             .collect();
         PatternDetector {
@@ -350,6 +418,7 @@ impl PatternDetector {
     fn scan(&self, text: &str, out: &mut Vec<Span>) -> usize {
         let mut searches = 0;
         let mut at = 0;
+        let mut caches: Vec<Option<ValueCache>> = Vec::new();
         while at < text.len() {
             searches += 1;
             let Some(found) = self.regex.search(&Input::new(text).range(at..)) else {
@@ -360,10 +429,14 @@ impl PatternDetector {
             let (mut start, mut end) = (found.start(), found.end());
 
             if let Some(value) = &self.values[index] {
-                match value.captures_at(text, start).and_then(|c| c.name("v")) {
-                    Some(v) if v.start() >= start && v.end() <= end => {
-                        start = v.start();
-                        end = v.end();
+                if caches.is_empty() {
+                    caches.resize_with(self.values.len(), || None);
+                }
+                let cache = caches[index].get_or_insert_with(|| value.cache());
+                match value.find(cache, text, start, end) {
+                    Some((v_start, v_end)) => {
+                        start = v_start;
+                        end = v_end;
                     }
                     _ => {
                         at = next_char(text, found.start());
