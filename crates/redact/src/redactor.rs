@@ -164,6 +164,7 @@ impl Redactor {
         session: &mut RedactionSession,
     ) -> Result<Redaction, RedactError> {
         let spans = self.detect(text, session)?;
+        session.vault_mut().reserve(spans.len());
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut counts = BTreeMap::new();
         let mut context = OperatorContext::new(session);

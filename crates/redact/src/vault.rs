@@ -16,12 +16,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use phiguard_phi::{Phi, PhiCategory};
 use rand::Rng;
 use zeroize::Zeroize;
 
-use crate::detect::terms::normalize;
+use crate::detect::terms::normalize_into;
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const CODE_LEN: usize = 4;
@@ -101,10 +102,51 @@ pub struct TokenVault {
     /// Seeded once from the operating system, so minting a token costs no
     /// system call.
     rng: rand::rngs::StdRng,
-    /// (tag, code) of a token to the first spelling of the value.
-    by_token: HashMap<(&'static str, [u8; CODE_LEN]), Phi<String>>,
-    /// (category, normalized value) to the code of its token.
-    by_value: HashMap<(PhiCategory, String), [u8; CODE_LEN]>,
+    /// A token (its tag's index in [`TAGS`] and its code, packed by
+    /// [`token_key`]) to the first spelling of the value.
+    by_token: HashMap<u32, Phi<String>, BuildHasherDefault<CodeHasher>>,
+    /// The category (its index in [`PhiCategory::ALL`]) and the
+    /// normalized value, to the code of its token. These keys come from
+    /// the text, so they keep the standard library's keyed hash.
+    by_value: HashMap<Vec<u8>, u32>,
+    /// Where the lookup key is built; wiped after every use.
+    scratch: Vec<u8>,
+}
+
+/// Hashes the vault's own token keys. Their codes are drawn at random by
+/// the vault, never chosen by the text, so a multiply is enough to spread
+/// them (no one can aim collisions at it).
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Bits of a code: five per character.
+const CODE_BITS: u32 = 5 * CODE_LEN as u32;
+
+fn token_key(tag_index: usize, code: u32) -> u32 {
+    // At most 19 tags: the index fits in the bits above the code.
+    ((tag_index as u32) << CODE_BITS) | code
+}
+
+fn tag_index(tag: &str) -> usize {
+    TAGS.iter()
+        .position(|t| *t == tag)
+        .unwrap_or(TAGS.len() - 1)
 }
 
 impl fmt::Debug for TokenVault {
@@ -117,9 +159,10 @@ impl fmt::Debug for TokenVault {
 
 impl Drop for TokenVault {
     fn drop(&mut self) {
-        for ((_, mut value), _) in self.by_value.drain() {
+        for (mut value, _) in self.by_value.drain() {
             value.zeroize();
         }
+        self.scratch.zeroize();
     }
 }
 
@@ -129,11 +172,13 @@ impl Default for TokenVault {
     }
 }
 
-fn push_token(out: &mut String, tag: &str, code: &[u8; CODE_LEN]) {
+fn push_token(out: &mut String, tag: &str, code: u32) {
     out.push_str("[[");
     out.push_str(tag);
     out.push('_');
-    out.extend(code.iter().map(|&b| char::from(b)));
+    for i in (0..CODE_LEN as u32).rev() {
+        out.push(char::from(ALPHABET[((code >> (5 * i)) & 31) as usize]));
+    }
     out.push_str("]]");
 }
 
@@ -142,8 +187,9 @@ impl TokenVault {
     pub fn new() -> Self {
         TokenVault {
             rng: rand::SeedableRng::from_entropy(),
-            by_token: HashMap::new(),
+            by_token: HashMap::default(),
             by_value: HashMap::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -166,42 +212,62 @@ impl TokenVault {
     }
 
     /// Writes the token for `value` to `out`, minting one on first sight.
+    /// Makes room for `additional` more values (at most: spans repeat),
+    /// so the maps do not grow and rehash while a long text is redacted.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.by_value.reserve(additional);
+        self.by_token.reserve(additional);
+    }
+
     pub(crate) fn write_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
         let tag = tag(category);
-        let mut normalized = normalize(value);
-        if normalized.is_empty() {
+        let key = &mut self.scratch;
+        key.clear();
+        let category_index = PhiCategory::ALL
+            .iter()
+            .position(|c| *c == category)
+            .unwrap_or(usize::MAX);
+        key.extend_from_slice(&category_index.to_le_bytes()[..1]);
+        normalize_into(value, key);
+        if key.len() == 1 {
             // Punctuation only: still give it a token of its own.
-            normalized = value.to_string();
+            key.extend_from_slice(value.as_bytes());
         }
-        let key = (category, normalized);
-        if let Some(code) = self.by_value.get(&key) {
+        if let Some(&code) = self.by_value.get(key.as_slice()) {
+            key.zeroize();
             push_token(out, tag, code);
-            let mut key = key;
-            key.1.zeroize();
             return;
         }
 
+        let tag_index = tag_index(tag);
         let code = loop {
-            let mut code = [0u8; CODE_LEN];
-            for byte in &mut code {
-                *byte = ALPHABET[self.rng.gen_range(0..ALPHABET.len())];
-            }
-            if !self.by_token.contains_key(&(tag, code)) {
+            let code = self.rng.r#gen::<u32>() & ((1 << CODE_BITS) - 1);
+            if !self.by_token.contains_key(&token_key(tag_index, code)) {
                 break code;
             }
         };
-        push_token(out, tag, &code);
-        self.by_token
-            .insert((tag, code), Phi::new(value.to_string(), category));
-        self.by_value.insert(key, code);
+        push_token(out, tag, code);
+        self.by_token.insert(
+            token_key(tag_index, code),
+            Phi::new(value.to_string(), category),
+        );
+        self.by_value.insert(key.clone(), code);
+        key.zeroize();
     }
 
     /// The value behind a canonical token (`NAME_7F3K`, no brackets).
     pub fn value_of(&self, token: &str) -> Option<&Phi<String>> {
         let (tag, code) = token.split_once('_')?;
-        let tag = TAGS.iter().find(|t| **t == tag)?;
-        let code: [u8; CODE_LEN] = code.as_bytes().try_into().ok()?;
-        self.by_token.get(&(*tag, code))
+        let tag_index = TAGS.iter().position(|t| *t == tag)?;
+        if code.len() != CODE_LEN {
+            return None;
+        }
+        let mut packed = 0u32;
+        for b in code.bytes() {
+            let digit = ALPHABET.iter().position(|&a| a == b)?;
+            packed = (packed << 5) | digit as u32;
+        }
+        self.by_token.get(&token_key(tag_index, packed))
     }
 }
 
@@ -225,6 +291,35 @@ mod tests {
         let canonical = a.trim_matches(|c| c == '[' || c == ']');
         assert_eq!(vault.value_of(canonical).unwrap().expose_phi(), "Ada Quill");
         assert!(!format!("{vault:?}").contains("Quill"));
+    }
+
+    #[test]
+    fn categories_keep_their_own_tokens_and_bad_codes_find_nothing() {
+        let mut vault = TokenVault::new();
+        let mrn = vault.token_for(PhiCategory::MedicalRecordNumber, "48213321");
+        let account = vault.token_for(PhiCategory::AccountNumber, "48213321");
+        let phi = vault.token_for(PhiCategory::Unclassified, "48213321");
+        let other = vault.token_for(PhiCategory::OtherUniqueIdentifier, "--");
+        assert_eq!(vault.len(), 4);
+        for token in [&mrn, &account, &phi, &other] {
+            let canonical = token.trim_matches(|c| c == '[' || c == ']');
+            assert!(vault.value_of(canonical).is_some(), "{token}");
+        }
+        assert_eq!(
+            vault.token_for(PhiCategory::AccountNumber, "4821-3321"),
+            account
+        );
+        let canonical = mrn.trim_matches(|c| c == '[' || c == ']');
+        let (tag, code) = canonical.split_once('_').unwrap();
+        for bad in [
+            format!("{tag}_{}", &code[..3]),
+            format!("{tag}_{code}0"),
+            format!("{tag}_{}U", &code[..3]),
+            format!("NOPE_{code}"),
+            format!("{tag}{code}"),
+        ] {
+            assert!(vault.value_of(&bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -383,9 +383,7 @@ impl PatternDetector {
             .expect("built-in patterns compile");
         let values = rules
             .iter()
-            .map(|r| {
-                r.cue.then(|| ValueFinder::new(&r.pattern))
-            })
+            .map(|r| r.cue.then(|| ValueFinder::new(&r.pattern)))
             .collect();
         PatternDetector {
             regex,

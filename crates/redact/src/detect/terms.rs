@@ -37,18 +37,29 @@ impl std::fmt::Debug for TermDetector {
 
 /// The letters and digits of `text`, lowercased.
 pub(crate) fn normalize(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    // Whole characters of a `str`, lowercased: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`normalize`] as UTF-8 bytes, appended to `out`.
+pub(crate) fn normalize_into(text: &str, out: &mut Vec<u8>) {
     if text.is_ascii() {
         // The common case, without the Unicode case tables.
-        return text
-            .bytes()
-            .filter(u8::is_ascii_alphanumeric)
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect();
+        out.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase()),
+        );
+        return;
     }
-    text.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut buf = [0u8; 4];
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        for lower in c.to_lowercase() {
+            out.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
+        }
+    }
 }
 
 impl TermDetector {
