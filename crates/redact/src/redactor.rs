@@ -265,11 +265,46 @@ fn total_order_key(value: f32) -> i32 {
 /// an address "Apt. 675" keeps "Barbara Yudina"). Returns them in text
 /// order.
 fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
+    // Spans interact only with spans they overlap, directly or through
+    // others: cut the input into such clusters, in text order, and settle
+    // each on its own. Most clusters hold one span, kept as it is.
+    let mut order: Vec<(usize, usize)> = spans.iter().map(|s| s.start).zip(0..).collect();
+    // Detectors report in text order, so this is mostly a merge of runs.
+    order.sort();
+    let mut slots: Vec<Option<Span>> = spans.into_iter().map(Some).collect();
+    let mut out: Vec<Span> = Vec::with_capacity(order.len());
+    let mut cluster: Vec<Span> = Vec::new();
+    let mut cluster_end = 0;
+    for &(_, index) in &order {
+        let Some(span) = slots[index].take() else {
+            continue;
+        };
+        if !cluster.is_empty() && span.start >= cluster_end {
+            settle(text, &mut cluster, &mut out);
+        }
+        cluster_end = if cluster.is_empty() {
+            span.end
+        } else {
+            cluster_end.max(span.end)
+        };
+        cluster.push(span);
+    }
+    settle(text, &mut cluster, &mut out);
+    out
+}
+
+/// Settles one cluster of overlapping spans (given in the order they came
+/// in, which breaks ties) and appends what is kept to `out`, in text
+/// order.
+fn settle(text: &str, cluster: &mut Vec<Span>, out: &mut Vec<Span>) {
+    if cluster.len() <= 1 {
+        out.append(cluster);
+        return;
+    }
     // The tier compares detector names: work it out once per span, not
-    // once per comparison.
-    // Sorting small keys is much cheaper than sorting the spans; the
-    // index as the last key keeps the order of a stable sort.
-    let mut keys: Vec<RankKey> = spans
+    // once per comparison. Sorting small keys is cheaper than sorting the
+    // spans; the index as the last key keeps the order of a stable sort.
+    let mut keys: Vec<RankKey> = cluster
         .iter()
         .enumerate()
         .map(|(index, s)| {
@@ -284,11 +319,10 @@ fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
         })
         .collect();
     keys.sort_unstable();
-    let mut slots: Vec<Option<Span>> = spans.into_iter().map(Some).collect();
-    let spans = keys.iter().filter_map(|key| slots[key.5].take());
+    let first_out = out.len();
     let mut kept: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut out: Vec<Span> = Vec::with_capacity(keys.len());
-    for span in spans {
+    for key in &keys {
+        let span = &cluster[key.5];
         let first = kept
             .range(..span.end)
             .rev()
@@ -296,7 +330,7 @@ fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
             .last();
         let Some((&first_start, _)) = first else {
             kept.insert(span.start, span.end);
-            out.push(span);
+            out.push(span.clone());
             continue;
         };
         let last_end = kept
@@ -317,8 +351,8 @@ fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
             }
         }
     }
-    out.sort_by_key(|s| s.start);
-    out
+    out[first_out..].sort_by_key(|s| s.start);
+    cluster.clear();
 }
 
 /// `start..end` without surrounding spaces and punctuation, if at least
