@@ -486,6 +486,53 @@ impl RedactorBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Settling cluster by cluster gives what settling all spans at
+        /// once gives (the rules applied to the whole input in one go).
+        #[test]
+        fn clusters_settle_as_the_whole_would(
+            raw in proptest::collection::vec(
+                (0usize..60, 1usize..12, 0usize..3, 0usize..4, 0u8..3),
+                0..40,
+            ),
+        ) {
+            let text = "ab cd, ef-gh ij.kl mn op qr st uv wx yz 12 34 56 78 90 ab cd ef";
+            let detectors = ["names", "patterns", "known_values"];
+            let categories = [
+                PhiCategory::Name,
+                PhiCategory::Date,
+                PhiCategory::Phone,
+                PhiCategory::GeographicSubdivision,
+            ];
+            let spans: Vec<Span> = raw
+                .iter()
+                .map(|&(start, len, detector, category, confidence)| {
+                    let end = (start + len).min(text.len());
+                    Span::new(
+                        start,
+                        end,
+                        categories[category],
+                        [0.5, 0.7, 0.9][usize::from(confidence)],
+                        detectors[detector],
+                    )
+                })
+                .collect();
+            let mut whole = spans.clone();
+            let mut expected = Vec::new();
+            settle(text, &mut whole, &mut expected);
+            let got = resolve(text, spans);
+            let view = |v: &[Span]| {
+                v.iter()
+                    .map(|s| (s.start, s.end, s.category, s.detector.to_string()))
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(view(&got), view(&expected));
+        }
+    }
 
     fn span(start: usize, end: usize, detector: &'static str) -> Span {
         Span::new(start, end, PhiCategory::Name, 0.5, detector)
