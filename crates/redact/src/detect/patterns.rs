@@ -37,6 +37,9 @@ enum Check {
     ZipAfterWord,
     Url,
     NotDose,
+    /// "Springfield, IL 62704": the place and its ZIP code are two
+    /// identifiers, reported as two spans.
+    SplitZip,
 }
 
 struct Rule {
@@ -191,7 +194,8 @@ fn rules() -> Vec<Rule> {
         format!("{B}[0-9]{{1,2}}/[0-9]{{1,2}}{B}"),
         Check::DateShort,
     ));
-    r.push(rule(C::Date, 0.9, format!("{B}(?:9[0-9]|1[0-1][0-9])(?:[ \\-]?(?i-u:y/?o|yo|yrs?|years?)(?:[ \\-](?i-u:old))?|(?:-| )(?i-u:year|yr)s?-?(?i-u:old)){B}"), Check::None));
+    // Only the number is the identifier: "[93]-year-old".
+    r.push(cue_rule(C::Date, 0.9, format!("{B}(?P<v>9[0-9]|1[0-1][0-9])(?:[ \\-]?(?i-u:y/?o|yo|yrs?|years?)(?:[ \\-](?i-u:old))?|(?:-| )(?i-u:year|yr)s?-?(?i-u:old)){B}"), Check::None));
     r.push(rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?{B}"), Check::PhoneDigits));
     r.push(rule(
         C::Phone,
@@ -248,7 +252,7 @@ fn rules() -> Vec<Rule> {
         C::GeographicSubdivision,
         0.85,
         format!("(?:[A-Z][a-z]{{1,24}}[ \\t]){{0,2}}[A-Z][a-z]{{1,24}},[ \\t]{{1,3}}(?:{STATES}){B}(?:[ \\t]{{1,3}}[0-9]{{5}}(?:-[0-9]{{4}})?{B})?"),
-        Check::None,
+        Check::SplitZip,
     ));
     // Street corners: "the corner of Dalbraut 99 and Frederikke Coves".
     r.push(rule(
@@ -468,7 +472,16 @@ impl PatternDetector {
                     }
                     _ => rule.category,
                 };
-                out.push(Span::new(start, end, category, rule.confidence, "patterns"));
+                match split_zip(rule.check, text, start, end) {
+                    Some((place_end, zip_start)) => {
+                        for (from, to) in [(start, place_end), (zip_start, end)] {
+                            out.push(Span::new(from, to, category, rule.confidence, "patterns"));
+                        }
+                    }
+                    None => {
+                        out.push(Span::new(start, end, category, rule.confidence, "patterns"));
+                    }
+                }
                 at = found.end().max(end).max(next_char(text, found.start()));
                 if category == PhiCategory::GeographicSubdivision {
                     // The block's lines are scanned again by the rules too
@@ -549,7 +562,10 @@ fn address_block(text: &str, from: usize, out: &mut Vec<Span>) -> usize {
             at = line_end + 1;
             continue;
         }
+        // A labelled line ("Mobile: 03.93.92.16.85") is not part of an
+        // address.
         let qualifies = content.len() <= 48
+            && !content.contains(':')
             && content
                 .split([' ', '\t', ',', '.'])
                 .filter(|w| !w.is_empty())
@@ -574,6 +590,25 @@ fn address_block(text: &str, from: usize, out: &mut Vec<Span>) -> usize {
         at = line_end + 1;
     }
     at.min(text.len()).max(from)
+}
+
+/// For a place that ends in a ZIP code ("Springfield, IL 62704"), where
+/// the place ends and where the code starts.
+fn split_zip(check: Check, text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if !matches!(check, Check::SplitZip) {
+        return None;
+    }
+    let value = &text[start..end];
+    let zip_len = value.len()
+        - value
+            .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-')
+            .len();
+    if zip_len < 5 {
+        return None;
+    }
+    let zip_start = end - zip_len;
+    let place_end = start + text[start..zip_start].trim_end().len();
+    Some((place_end, zip_start))
 }
 
 fn next_char(text: &str, at: usize) -> usize {
@@ -615,7 +650,7 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     match check {
-        Check::None | Check::Url => true,
+        Check::None | Check::Url | Check::SplitZip => true,
         Check::HasDigit => value.bytes().any(|b| b.is_ascii_digit()),
         Check::Ssn => {
             let n = numbers(value);
@@ -837,7 +872,7 @@ mod tests {
             ("on March 14th, 2021 at", "March 14th, 2021", C::Date),
             ("on 14-Mar-2021", "14-Mar-2021", C::Date),
             ("seen 3/14 for", "3/14", C::Date),
-            ("a 93-year-old woman", "93-year-old", C::Date),
+            ("a 93-year-old woman", "93", C::Date),
             ("call (617) 555-0134 now", "(617) 555-0134", C::Phone),
             ("fax results to 212-555-0199.", "212-555-0199", C::Fax),
             ("at +1 415 222 3344", "+1 415 222 3344", C::Phone),
@@ -853,7 +888,12 @@ mod tests {
             ),
             (
                 "in Springfield, IL 62704 with",
-                "Springfield, IL 62704",
+                "Springfield, IL",
+                C::GeographicSubdivision,
+            ),
+            (
+                "in Springfield, IL 62704 with",
+                "62704",
                 C::GeographicSubdivision,
             ),
             (
