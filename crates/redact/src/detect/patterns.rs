@@ -49,6 +49,54 @@ struct Rule {
     /// Whether the value is capture group `v` rather than the whole match.
     cue: bool,
     check: Check,
+    group: Group,
+}
+
+/// Where a rule is looked for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Group {
+    /// In the one regex of all rules not listed below.
+    Main,
+    /// Only inside runs of characters an e-mail address is made of that
+    /// hold an `@`: every match of the rule is such a run's substring.
+    Email,
+    /// Only inside runs of host-name characters (letters, digits, `.`,
+    /// `-`) that hold a `.` followed by a letter.
+    Host,
+}
+
+impl Group {
+    /// Whether `byte` can be part of a match of the group's rule.
+    fn allows(self, byte: u8) -> bool {
+        match self {
+            Group::Main => true,
+            Group::Email => {
+                byte.is_ascii_alphanumeric()
+                    || matches!(byte, b'.' | b'_' | b'%' | b'+' | b'-' | b'@')
+            }
+            Group::Host => byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-'),
+        }
+    }
+
+    /// The next place at or after `from` that every match of the group's
+    /// rule holds: an `@`, or a `.` followed by a letter.
+    fn next_trigger(self, bytes: &[u8], from: usize) -> Option<usize> {
+        let mut from = from;
+        loop {
+            let rest = bytes.get(from..)?;
+            match self {
+                Group::Main => return Some(from),
+                Group::Email => return memchr::memchr(b'@', rest).map(|i| from + i),
+                Group::Host => {
+                    let dot = from + memchr::memchr(b'.', rest)?;
+                    if bytes.get(dot + 1).is_some_and(u8::is_ascii_alphabetic) {
+                        return Some(dot);
+                    }
+                    from = dot + 1;
+                }
+            }
+        }
+    }
 }
 
 fn rule(category: PhiCategory, confidence: f32, pattern: String, check: Check) -> Rule {
@@ -58,7 +106,13 @@ fn rule(category: PhiCategory, confidence: f32, pattern: String, check: Check) -
         pattern,
         cue: false,
         check,
+        group: Group::Main,
     }
+}
+
+fn windowed(group: Group, mut rule: Rule) -> Rule {
+    rule.group = group;
+    rule
 }
 
 fn cue_rule(category: PhiCategory, confidence: f32, pattern: String, check: Check) -> Rule {
@@ -68,6 +122,7 @@ fn cue_rule(category: PhiCategory, confidence: f32, pattern: String, check: Chec
         pattern,
         cue: true,
         check,
+        group: Group::Main,
     }
 }
 
@@ -108,25 +163,28 @@ fn rules() -> Vec<Rule> {
     // Order matters where two rules can start at the same place: the
     // earlier one wins. Cue rules start at the cue, to the left of the
     // value, so they win over the bare shapes of the same value.
-    r.push(rule(
+    // E-mail addresses and host names are searched for only where their
+    // tell-tale '@' or '.' is (see `Group`): their long runs of word
+    // characters would otherwise multiply the states of the main regex.
+    r.push(windowed(Group::Email, rule(
         C::Email,
         0.99,
         "[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63}){1,6}"
             .into(),
         Check::None,
-    ));
+    )));
     r.push(rule(
         C::Url,
         0.97,
         "(?i-u:https?://|ftp://|www\\.)[A-Za-z0-9\\-._~%]{1,63}".into(),
         Check::Url,
     ));
-    r.push(rule(
+    r.push(windowed(Group::Host, rule(
         C::Url,
         0.85,
         format!("{B}[A-Za-z0-9][A-Za-z0-9\\-]{{0,62}}(?:\\.[A-Za-z0-9\\-]{{1,63}}){{0,6}}\\.(?i-u:com|org|net|edu|gov|io|info|biz|health|us|uk|de|fr|nl|it|es|ca|au|cy|hu|se|no|dk|fi|pl|be|ch|at|cz|br|mx|jp|cn|ru|in|co|example){B}"),
         Check::Url,
-    ));
+    )));
     r.push(rule(
         C::IpAddress,
         0.97,
@@ -288,10 +346,87 @@ fn rules() -> Vec<Rule> {
 ///
 /// See the module documentation of [`crate::detect`] for what it finds.
 pub struct PatternDetector {
+    /// The rules of [`Group::Main`], in rule order.
     regex: MetaRegex,
+    /// The rule of each pattern of `regex`.
+    main_rules: Vec<usize>,
+    /// The other groups' rules, each with a regex of its own.
+    windowed: Vec<Windowed>,
     rules: Vec<Rule>,
     /// Per rule, the regex that picks the value out of a cue match.
     values: Vec<Option<ValueFinder>>,
+}
+
+/// A rule searched for only inside the windows of its group.
+struct Windowed {
+    regex: MetaRegex,
+    rule: usize,
+    group: Group,
+}
+
+/// A match of one rule.
+#[derive(Clone, Copy)]
+struct Found {
+    start: usize,
+    end: usize,
+    rule: usize,
+}
+
+/// The first match at or after some position, remembered: it stays the
+/// first match for every later position up to its start.
+#[derive(Clone, Copy)]
+enum Next {
+    Unknown,
+    At(Found),
+    None,
+}
+
+/// Where a windowed rule's search stands.
+#[derive(Clone, Copy, Default)]
+struct WindowCursor {
+    /// The current window.
+    window: (usize, usize),
+    /// Where the next window is looked for.
+    next_from: usize,
+}
+
+impl Windowed {
+    /// The first match of the rule that starts at or after `at`. Every
+    /// match lies inside one window (a maximal run of the bytes the group
+    /// allows, holding a trigger), so searching the windows, with the
+    /// text around them as context, finds what a search of the whole text
+    /// would.
+    fn first_from(&self, text: &str, at: usize, cursor: &mut WindowCursor) -> Option<Found> {
+        let bytes = text.as_bytes();
+        loop {
+            let (start, end) = cursor.window;
+            if at < end {
+                let input = Input::new(text).range(at.max(start)..end);
+                if let Some(m) = self.regex.search(&input) {
+                    return Some(Found {
+                        start: m.start(),
+                        end: m.end(),
+                        rule: self.rule,
+                    });
+                }
+            }
+            let trigger = self
+                .group
+                .next_trigger(bytes, cursor.next_from.max(at).max(end))?;
+            let mut start = trigger;
+            while start > 0 && self.group.allows(bytes[start - 1]) {
+                start -= 1;
+            }
+            let mut end = trigger + 1;
+            while end < bytes.len() && self.group.allows(bytes[end]) {
+                end += 1;
+            }
+            *cursor = WindowCursor {
+                window: (start, end),
+                next_from: end,
+            };
+        }
+    }
 }
 
 /// Picks the value (group `v`) out of a cue rule's match. The search is
@@ -376,21 +511,41 @@ impl PatternDetector {
     /// Never in practice: the rules are fixed and covered by tests.
     pub fn new() -> Self {
         let rules = rules();
-        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let main_rules: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].group == Group::Main)
+            .collect();
+        let patterns: Vec<&str> = main_rules
+            .iter()
+            .map(|&i| rules[i].pattern.as_str())
+            .collect();
+        let config = || {
+            MetaRegex::config()
+                .match_kind(MatchKind::LeftmostFirst)
+                .hybrid_cache_capacity(32 << 20)
+        };
         let regex = MetaRegex::builder()
-            .configure(
-                MetaRegex::config()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .hybrid_cache_capacity(32 << 20),
-            )
+            .configure(config())
             .build_many(&patterns)
             .expect("built-in patterns compile");
+        let windowed = (0..rules.len())
+            .filter(|&i| rules[i].group != Group::Main)
+            .map(|i| Windowed {
+                regex: MetaRegex::builder()
+                    .configure(config())
+                    .build(&rules[i].pattern)
+                    .expect("built-in pattern compiles"),
+                rule: i,
+                group: rules[i].group,
+            })
+            .collect();
         let values = rules
             .iter()
             .map(|r| r.cue.then(|| ValueFinder::new(&r.pattern)))
             .collect();
         PatternDetector {
             regex,
+            main_rules,
+            windowed,
             rules,
             values,
         }
@@ -414,21 +569,80 @@ impl Detector for PatternDetector {
     }
 }
 
+/// The first match from some position of the main regex and of each
+/// windowed rule, remembered between calls.
+struct SearchState {
+    next: Vec<Next>,
+    cursors: Vec<WindowCursor>,
+}
+
+impl SearchState {
+    fn new(windowed: usize) -> SearchState {
+        SearchState {
+            next: vec![Next::Unknown; 1 + windowed],
+            cursors: vec![WindowCursor::default(); windowed],
+        }
+    }
+}
+
 impl PatternDetector {
+    /// The first match of any rule at or after `at`, as one regex of all
+    /// rules would find it: the leftmost start, and at a tie the earlier
+    /// rule. `at` must not go back between calls with the same `state`.
+    fn first_from(
+        &self,
+        text: &str,
+        at: usize,
+        state: &mut SearchState,
+        searches: &mut usize,
+    ) -> Option<Found> {
+        for (slot, next) in state.next.iter_mut().enumerate() {
+            let stale = match next {
+                Next::Unknown => true,
+                Next::At(found) => found.start < at,
+                Next::None => false,
+            };
+            if !stale {
+                continue;
+            }
+            *searches += 1;
+            let found = if slot == 0 {
+                self.regex
+                    .search(&Input::new(text).range(at..))
+                    .map(|m| Found {
+                        start: m.start(),
+                        end: m.end(),
+                        rule: self.main_rules[m.pattern().as_usize()],
+                    })
+            } else {
+                self.windowed[slot - 1].first_from(text, at, &mut state.cursors[slot - 1])
+            };
+            *next = found.map_or(Next::None, Next::At);
+        }
+        state
+            .next
+            .iter()
+            .filter_map(|n| match n {
+                Next::At(found) => Some(*found),
+                _ => None,
+            })
+            .min_by_key(|f| (f.start, f.rule))
+    }
+
     /// Finds the spans; returns how many regex searches it took, which the
     /// tests bound to keep the scan linear.
     fn scan(&self, text: &str, out: &mut Vec<Span>) -> usize {
         let mut searches = 0;
         let mut at = 0;
         let mut caches: Vec<Option<ValueCache>> = Vec::new();
+        let mut state = SearchState::new(self.windowed.len());
         while at < text.len() {
-            searches += 1;
-            let Some(found) = self.regex.search(&Input::new(text).range(at..)) else {
+            let Some(found) = self.first_from(text, at, &mut state, &mut searches) else {
                 break;
             };
-            let index = found.pattern().as_usize();
+            let index = found.rule;
             let rule = &self.rules[index];
-            let (mut start, mut end) = (found.start(), found.end());
+            let (mut start, mut end) = (found.start, found.end);
 
             if let Some(value) = &self.values[index] {
                 if caches.is_empty() {
@@ -441,7 +655,7 @@ impl PatternDetector {
                         end = v_end;
                     }
                     _ => {
-                        at = next_char(text, found.start());
+                        at = next_char(text, found.start);
                         continue;
                     }
                 }
@@ -482,7 +696,7 @@ impl PatternDetector {
                         out.push(Span::new(start, end, category, rule.confidence, "patterns"));
                     }
                 }
-                at = found.end().max(end).max(next_char(text, found.start()));
+                at = found.end.max(end).max(next_char(text, found.start));
                 if category == PhiCategory::GeographicSubdivision {
                     // The block's lines are scanned again by the rules too
                     // ("Apt. 595" on the same line, a phone number below);
@@ -492,7 +706,7 @@ impl PatternDetector {
             } else {
                 // A rejected match may hide another rule's match at the
                 // same place; step one character and look again.
-                at = next_char(text, found.start());
+                at = next_char(text, found.start);
             }
         }
         searches
@@ -979,6 +1193,74 @@ mod tests {
                 "{} has no small bound: {max:?}",
                 rule.pattern
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 256,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The main regex and the windowed rules together find, from any
+        /// position, the match one regex of all rules finds.
+        #[test]
+        fn groups_find_what_one_regex_of_all_rules_finds(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("jane.doe@example.org".to_string()),
+                    proptest::strategy::Just("https://portal.example.org/p/1".to_string()),
+                    proptest::strategy::Just("portal.example.org".to_string()),
+                    proptest::strategy::Just("see www.clinic.health now".to_string()),
+                    proptest::strategy::Just("e.g. ".to_string()),
+                    proptest::strategy::Just("MRN: 48213321 ".to_string()),
+                    proptest::strategy::Just("call 617-555-0134".to_string()),
+                    proptest::strategy::Just("Springfield, IL 62704".to_string()),
+                    proptest::strategy::Just("4512 Oak Street".to_string()),
+                    "[a-zA-Z0-9.@ _%+:/-]{0,12}",
+                    "[ .@a-z0-9\n]{0,6}",
+                ],
+                0..24,
+            ),
+            steps in proptest::collection::vec(0usize..9, 1..40),
+        ) {
+            static BUILT: std::sync::OnceLock<(PatternDetector, MetaRegex)> =
+                std::sync::OnceLock::new();
+            let (detector, reference) = BUILT.get_or_init(|| {
+                let rules = rules();
+                let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+                let reference = MetaRegex::builder()
+                    .configure(MetaRegex::config().match_kind(MatchKind::LeftmostFirst))
+                    .build_many(&patterns)
+                    .unwrap();
+                (PatternDetector::new(), reference)
+            });
+            let text: String = pieces.concat();
+            // Positions that only move forward, as in a scan, share one
+            // state; each is also checked from a fresh state.
+            let mut state = SearchState::new(detector.windowed.len());
+            let mut at = 0;
+            let mut searches = 0;
+            for step in steps {
+                if at > text.len() {
+                    break;
+                }
+                let want = reference
+                    .search(&Input::new(&text).range(at..))
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
+                let got = detector
+                    .first_from(&text, at, &mut state, &mut searches)
+                    .map(|f| (f.start, f.end, f.rule));
+                let fresh = detector
+                    .first_from(&text, at, &mut SearchState::new(detector.windowed.len()), &mut searches)
+                    .map(|f| (f.start, f.end, f.rule));
+                proptest::prop_assert_eq!(got, want, "from {} in {:?}", at, text);
+                proptest::prop_assert_eq!(fresh, want, "from {} in {:?}", at, text);
+                at += step;
+                while at < text.len() && !text.is_char_boundary(at) {
+                    at += 1;
+                }
+            }
         }
     }
 
