@@ -7,6 +7,8 @@
 
 use std::sync::OnceLock;
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 /// A first name in the US Census list.
@@ -173,11 +175,13 @@ const STRONG_PERSON_CUES: &[&str] = &[
 pub(crate) struct Lexicon {
     /// Keyed by the lowercase word's bytes, so that a lookup from an ASCII
     /// buffer needs no UTF-8 check.
-    words: FxHashMap<Box<[u8]>, u16>,
+    /// Most lists are stored lowercase already: their words are keyed by
+    /// slices of the compiled-in text, with no copy.
+    words: FxHashMap<Cow<'static, [u8]>, u16>,
     /// The entries lowercase words need without context: cue words, and
     /// first names that are no ordinary word, clinical term or place.
     /// Small enough to stay in cache.
-    lowercase: FxHashMap<Box<[u8]>, u16>,
+    lowercase: FxHashMap<Cow<'static, [u8]>, u16>,
     /// A one-sided filter in front of `lowercase`: a clear bit for a
     /// word's first two bytes, last byte and length proves the word is not
     /// there, which spares most lowercase words the hash lookup.
@@ -196,6 +200,20 @@ fn filter_bit(word: &[u8]) -> usize {
         | (word.len() & 1)
 }
 
+/// The lines of a compiled-in list. (`str::lines` looks for each line end
+/// with a call of its own, which costs more than the line on lists of
+/// short words.)
+fn lines(text: &'static str) -> impl Iterator<Item = &'static str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .filter_map(move |end| {
+            let line = text.get(start..end);
+            start = end + 1;
+            line
+        })
+}
+
 impl Lexicon {
     pub(crate) fn get() -> &'static Lexicon {
         static LEXICON: OnceLock<Lexicon> = OnceLock::new();
@@ -203,22 +221,25 @@ impl Lexicon {
     }
 
     fn load() -> Lexicon {
-        let mut words: FxHashMap<Box<[u8]>, u16> = FxHashMap::default();
+        let mut words: FxHashMap<Cow<'static, [u8]>, u16> = FxHashMap::default();
         words.reserve(200_000);
-        let mut add = |word: &str, flag: u16| {
+        let mut add = |word: &'static str, flag: u16| {
             let word = word.trim();
             if word.is_empty() || word.starts_with('#') {
                 return;
             }
-            *words
-                .entry(word.to_lowercase().into_bytes().into_boxed_slice())
-                .or_insert(0) |= flag;
+            let key = if word.bytes().all(|b| !b.is_ascii_uppercase() && b < 0x80) {
+                Cow::Borrowed(word.as_bytes())
+            } else {
+                Cow::Owned(word.to_lowercase().into_bytes())
+            };
+            *words.entry(key).or_insert(0) |= flag;
         };
 
-        for word in FIRST_NAMES.lines() {
+        for word in lines(FIRST_NAMES) {
             add(word, FIRST);
         }
-        for (rank, word) in SURNAMES.lines().enumerate() {
+        for (rank, word) in lines(SURNAMES).enumerate() {
             let flag = if rank < COMMON_SURNAMES {
                 LAST | LAST_COMMON
             } else {
@@ -226,19 +247,19 @@ impl Lexicon {
             };
             add(word, flag);
         }
-        for word in ENGLISH_WORDS.lines() {
+        for word in lines(ENGLISH_WORDS) {
             add(word, WORD);
         }
-        for word in CLINICAL_TERMS.lines() {
+        for word in lines(CLINICAL_TERMS) {
             add(word, CLINICAL);
         }
-        for city in CITIES.lines() {
+        for city in lines(CITIES) {
             add(city, CITY);
             if let Some((head, _)) = city.split_once(' ') {
                 add(head, CITY_HEAD);
             }
         }
-        for region in REGIONS.lines() {
+        for region in lines(REGIONS) {
             add(region, REGION);
             if let Some((head, _)) = region.split_once(' ') {
                 add(head, REGION_HEAD);
@@ -257,7 +278,7 @@ impl Lexicon {
             add(cue, CUE_STRONG);
         }
 
-        let lowercase: FxHashMap<Box<[u8]>, u16> = words
+        let lowercase: FxHashMap<Cow<'static, [u8]>, u16> = words
             .iter()
             .filter(|(_, flags)| {
                 let cue = **flags & (CUE_TITLE | CUE_PERSON | CUE_PLACE) != 0;
