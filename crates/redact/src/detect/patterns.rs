@@ -63,6 +63,10 @@ enum Group {
     /// Only inside runs of host-name characters (letters, digits, `.`,
     /// `-`) that hold a `.` followed by a letter.
     Host,
+    /// Only inside runs of the characters phone and card numbers are
+    /// written with that hold ten digits or more (a phone number, a card
+    /// written in groups) or eight in a row (a long number).
+    Digits,
 }
 
 impl Group {
@@ -75,11 +79,31 @@ impl Group {
                     || matches!(byte, b'.' | b'_' | b'%' | b'+' | b'-' | b'@')
             }
             Group::Host => byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-'),
+            Group::Digits => {
+                byte.is_ascii_digit()
+                    || matches!(
+                        byte,
+                        b' ' | b'('
+                            | b')'
+                            | b'.'
+                            | b'+'
+                            | b'-'
+                            | b'x'
+                            | b'X'
+                            | b'e'
+                            | b'E'
+                            | b't'
+                            | b'T'
+                    )
+            }
         }
     }
 
     /// The next place at or after `from` that every match of the group's
-    /// rule holds: an `@`, or a `.` followed by a letter.
+    /// rules holds: an `@`, a `.` followed by a letter, or the first digit
+    /// of a run with ten digits or eight in a row. (A run's digits before
+    /// `from` are not counted: a match that starts at or after `from` has
+    /// its digits there too.)
     fn next_trigger(self, bytes: &[u8], from: usize) -> Option<usize> {
         let mut from = from;
         loop {
@@ -93,6 +117,25 @@ impl Group {
                         return Some(dot);
                     }
                     from = dot + 1;
+                }
+                Group::Digits => {
+                    let digit = from + next_digit(rest)?;
+                    let mut end = digit;
+                    let (mut digits, mut run, mut longest) = (0, 0, 0);
+                    while end < bytes.len() && self.allows(bytes[end]) {
+                        if bytes[end].is_ascii_digit() {
+                            digits += 1;
+                            run += 1;
+                            longest = longest.max(run);
+                        } else {
+                            run = 0;
+                        }
+                        end += 1;
+                    }
+                    if digits >= 10 || longest >= 8 {
+                        return Some(digit);
+                    }
+                    from = end;
                 }
             }
         }
@@ -254,7 +297,7 @@ fn rules() -> Vec<Rule> {
     ));
     // Only the number is the identifier: "[93]-year-old".
     r.push(cue_rule(C::Date, 0.9, format!("{B}(?P<v>9[0-9]|1[0-1][0-9])(?:[ \\-]?(?i-u:y/?o|yo|yrs?|years?)(?:[ \\-](?i-u:old))?|(?:-| )(?i-u:year|yr)s?-?(?i-u:old)){B}"), Check::None));
-    r.push(rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?{B}"), Check::PhoneDigits));
+    r.push(windowed(Group::Digits, rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?{B}"), Check::PhoneDigits)));
     r.push(rule(
         C::Phone,
         0.85,
@@ -273,7 +316,7 @@ fn rules() -> Vec<Rule> {
         format!("{B}[A-Z]{{2}}[0-9]{{2}}(?:[ ]?[A-Z0-9]{{4}}){{2,7}}(?:[ ]?[A-Z0-9]{{1,4}})?{B}"),
         Check::HasDigit,
     ));
-    r.push(rule(C::AccountNumber, 0.85, format!("{B}[0-9]{{4}}(?:[ \\-][0-9]{{4}}){{3}}{B}|{B}3[47][0-9]{{2}}[ \\-][0-9]{{6}}[ \\-][0-9]{{5}}{B}|{B}[0-9]{{8,19}}{B}"), Check::CardOrLong));
+    r.push(windowed(Group::Digits, rule(C::AccountNumber, 0.85, format!("{B}[0-9]{{4}}(?:[ \\-][0-9]{{4}}){{3}}{B}|{B}3[47][0-9]{{2}}[ \\-][0-9]{{6}}[ \\-][0-9]{{5}}{B}|{B}[0-9]{{8,19}}{B}"), Check::CardOrLong)));
     r.push(rule(
         C::VehicleIdentifier,
         0.8,
@@ -357,10 +400,38 @@ pub struct PatternDetector {
     values: Vec<Option<ValueFinder>>,
 }
 
+/// Where the first ASCII digit of `bytes` is, eight bytes at a time (most
+/// of a text has none).
+fn next_digit(bytes: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Per byte, without carries between bytes: at least '0' and not
+        // past '9', and ASCII.
+        let low = x & !HIGH;
+        let at_least_zero = (low + 0x5050_5050_5050_5050) & HIGH;
+        let past_nine = (low + 0x4646_4646_4646_4646) & HIGH;
+        let digits = at_least_zero & !past_nine & !(x & HIGH);
+        if digits != 0 {
+            return Some(at + digits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|i| at + i)
+}
+
 /// A rule searched for only inside the windows of its group.
 struct Windowed {
+    /// The group's rules, in rule order.
     regex: MetaRegex,
-    rule: usize,
+    /// The rule of each pattern of `regex`.
+    rules: Vec<usize>,
     group: Group,
 }
 
@@ -406,7 +477,7 @@ impl Windowed {
                     return Some(Found {
                         start: m.start(),
                         end: m.end(),
-                        rule: self.rule,
+                        rule: self.rules[m.pattern().as_usize()],
                     });
                 }
             }
@@ -527,15 +598,22 @@ impl PatternDetector {
             .configure(config())
             .build_many(&patterns)
             .expect("built-in patterns compile");
-        let windowed = (0..rules.len())
-            .filter(|&i| rules[i].group != Group::Main)
-            .map(|i| Windowed {
-                regex: MetaRegex::builder()
-                    .configure(config())
-                    .build(&rules[i].pattern)
-                    .expect("built-in pattern compiles"),
-                rule: i,
-                group: rules[i].group,
+        let windowed = [Group::Email, Group::Host, Group::Digits]
+            .into_iter()
+            .map(|group| {
+                let members: Vec<usize> = (0..rules.len())
+                    .filter(|&i| rules[i].group == group)
+                    .collect();
+                let patterns: Vec<&str> =
+                    members.iter().map(|&i| rules[i].pattern.as_str()).collect();
+                Windowed {
+                    regex: MetaRegex::builder()
+                        .configure(config())
+                        .build_many(&patterns)
+                        .expect("built-in patterns compile"),
+                    rules: members,
+                    group,
+                }
             })
             .collect();
         let values = rules
@@ -1217,6 +1295,13 @@ mod tests {
                     proptest::strategy::Just("call 617-555-0134".to_string()),
                     proptest::strategy::Just("Springfield, IL 62704".to_string()),
                     proptest::strategy::Just("4512 Oak Street".to_string()),
+                    proptest::strategy::Just("(617) 555-0134 x12".to_string()),
+                    proptest::strategy::Just("+1 415 222 3344".to_string()),
+                    proptest::strategy::Just("4111 1111 1111 1111".to_string()),
+                    proptest::strategy::Just("3782 822463 10005".to_string()),
+                    proptest::strategy::Just("12345678901234567890".to_string()),
+                    proptest::strategy::Just("SSN 123-45-6789 ".to_string()),
+                    "[0-9 ().+xXeEtT-]{0,16}",
                     "[a-zA-Z0-9.@ _%+:/-]{0,12}",
                     "[ .@a-z0-9\n]{0,6}",
                 ],
@@ -1261,6 +1346,31 @@ mod tests {
                     at += 1;
                 }
             }
+        }
+    }
+
+    #[test]
+    fn next_digit_finds_the_first_ascii_digit() {
+        for (text, want) in [
+            ("", None),
+            ("abcdefgh", None),
+            ("abcdefgh9", Some(8)),
+            ("/:9", Some(2)),
+            ("0", Some(0)),
+            ("abcdefg/:;é12", Some(12)),
+            ("\u{660}\u{0969}x5", Some(6)),
+            ("zzzzzzzzzzzzzzzzzzzzzzz7zz", Some(23)),
+        ] {
+            assert_eq!(next_digit(text.as_bytes()), want, "{text:?}");
+        }
+        for byte in 0..=255u8 {
+            let mut bytes = [b'a'; 11];
+            bytes[9] = byte;
+            let want = byte.is_ascii_digit().then_some(9);
+            assert_eq!(next_digit(&bytes), want, "{byte}");
+            bytes[3] = byte;
+            let want = byte.is_ascii_digit().then_some(3);
+            assert_eq!(next_digit(&bytes), want, "{byte}");
         }
     }
 
