@@ -9,6 +9,8 @@
 //! value is then picked out by that rule's own small regex, run only on
 //! the match.
 
+use std::sync::OnceLock;
+
 use phiguard_phi::PhiCategory;
 use regex_automata::meta::Regex as MetaRegex;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
@@ -396,8 +398,9 @@ pub struct PatternDetector {
     /// The other groups' rules, each with a regex of its own.
     windowed: Vec<Windowed>,
     rules: Vec<Rule>,
-    /// Per rule, the regex that picks the value out of a cue match.
-    values: Vec<Option<ValueFinder>>,
+    /// Per cue rule, the regex that picks the value out of its matches,
+    /// compiled when first needed.
+    values: Vec<Option<OnceLock<ValueFinder>>>,
 }
 
 /// Where the first ASCII digit of `bytes` is, eight bytes at a time (most
@@ -594,8 +597,12 @@ impl PatternDetector {
                 .match_kind(MatchKind::LeftmostFirst)
                 .hybrid_cache_capacity(32 << 20)
         };
+        // The main rules start with classes, not literals, so a prefilter
+        // has nothing to work with; working that out, and the one-pass DFA
+        // for capture searches the scan never makes, took most of the
+        // build.
         let regex = MetaRegex::builder()
-            .configure(config())
+            .configure(config().auto_prefilter(false).onepass(false))
             .build_many(&patterns)
             .expect("built-in patterns compile");
         let windowed = [Group::Email, Group::Host, Group::Digits]
@@ -616,10 +623,7 @@ impl PatternDetector {
                 }
             })
             .collect();
-        let values = rules
-            .iter()
-            .map(|r| r.cue.then(|| ValueFinder::new(&r.pattern)))
-            .collect();
+        let values = rules.iter().map(|r| r.cue.then(OnceLock::new)).collect();
         PatternDetector {
             regex,
             main_rules,
@@ -723,6 +727,7 @@ impl PatternDetector {
             let (mut start, mut end) = (found.start, found.end);
 
             if let Some(value) = &self.values[index] {
+                let value = value.get_or_init(|| ValueFinder::new(&rule.pattern));
                 if caches.is_empty() {
                     caches.resize_with(self.values.len(), || None);
                 }
