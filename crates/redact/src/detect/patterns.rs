@@ -3,11 +3,16 @@
 //! account, license, vehicle and device numbers, street addresses and ZIP
 //! codes.
 //!
-//! All rules are compiled into one multi-pattern regex (a lazy DFA, so the
-//! scan is linear in the input and never backtracks). A rule whose value
-//! follows a cue ("MRN: 1234567") matches cue and value together; the
-//! value is then picked out by that rule's own small regex, run only on
-//! the match.
+//! Most rules are compiled into one multi-pattern regex (a lazy DFA, so
+//! the scan is linear in the input and never backtracks). Rules that run
+//! over long stretches of word characters or digits (e-mail addresses,
+//! host names, phone and card numbers) would multiply that DFA's states,
+//! so they have regexes of their own, searched only inside the runs of
+//! text that can hold one of their matches (see `Group`); the scan merges
+//! the groups' matches exactly as one regex of all rules would order them.
+//! A rule whose value follows a cue ("MRN: 1234567") matches cue and value
+//! together; the value is then picked out by that rule's own small regex,
+//! run anchored on the match alone.
 
 use std::sync::OnceLock;
 
