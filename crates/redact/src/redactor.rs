@@ -534,6 +534,28 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ages_and_zip_codes_get_their_own_generalizations() {
+        use crate::operators::{DateToYear, Zip3};
+        let redactor = Redactor::builder()
+            .safe_harbor_detectors()
+            .operator(PhiCategory::Date, DateToYear)
+            .operator(PhiCategory::GeographicSubdivision, Zip3::new())
+            .build()
+            .unwrap();
+        let mut session = RedactionSession::new();
+        let out = redactor
+            .redact(
+                "A 93-year-old woman from Springfield, IL 62704, seen 03/14/2021.",
+                &mut session,
+            )
+            .unwrap();
+        assert_eq!(
+            out.text(),
+            "A 90+-year-old woman from [PLACE] 627**, seen 2021."
+        );
+    }
+
     fn span(start: usize, end: usize, detector: &'static str) -> Span {
         Span::new(start, end, PhiCategory::Name, 0.5, detector)
     }
