@@ -9,8 +9,8 @@ use url::Url;
 
 use super::AiProvider;
 use super::http::{
-    EventReader, HttpSettings, Interpreted, check_transport_security, read_bounded,
-    send_with_retries, sse_stream, vendor_error_code,
+    EventReader, HttpSettings, Interpreted, parse_base_url, read_bounded, send_with_retries,
+    sse_stream, vendor_error_code,
 };
 use crate::chat::{Part, vendor_label};
 use crate::sse::SseEvent;
@@ -115,9 +115,7 @@ impl AnthropicProviderBuilder {
         let api_key = self
             .api_key
             .ok_or(ProviderError::Config("an API key is required"))?;
-        let mut endpoint = Url::parse(self.base_url.trim_end_matches('/'))
-            .map_err(|_| ProviderError::Config("the base URL does not parse"))?;
-        check_transport_security(&endpoint)?;
+        let mut endpoint = parse_base_url(&self.base_url)?;
         if self.model.is_empty() {
             return Err(ProviderError::Config("a model is required"));
         }

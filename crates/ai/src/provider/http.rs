@@ -350,11 +350,14 @@ pub(crate) fn sse_stream<S: Send + 'static>(
     Box::pin(stream)
 }
 
-/// Refuses plain HTTP except to the loopback interface (where the sandbox
-/// and tests run fake vendors): PHI crosses networks under TLS only.
-pub(crate) fn check_transport_security(url: &url::Url) -> Result<(), ProviderError> {
+/// Parses a provider's base URL (without a trailing slash) and refuses
+/// plain HTTP except to the loopback interface (where the sandbox and
+/// tests run fake vendors): PHI crosses networks under TLS only.
+pub(crate) fn parse_base_url(base_url: &str) -> Result<url::Url, ProviderError> {
+    let url = url::Url::parse(base_url.trim_end_matches('/'))
+        .map_err(|_| ProviderError::Config("the base URL does not parse"))?;
     match url.scheme() {
-        "https" => Ok(()),
+        "https" => Ok(url),
         "http" => {
             let loopback = match url.host() {
                 Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -363,7 +366,7 @@ pub(crate) fn check_transport_security(url: &url::Url) -> Result<(), ProviderErr
                 None => false,
             };
             if loopback {
-                Ok(())
+                Ok(url)
             } else {
                 Err(ProviderError::Config(
                     "plain http is allowed to loopback hosts only",
