@@ -264,21 +264,18 @@ fn total_order_key(value: f32) -> i32 {
 /// when it still holds two letters or digits ("Barbara Yudina Apt" against
 /// an address "Apt. 675" keeps "Barbara Yudina"). Returns them in text
 /// order.
-fn resolve(text: &str, spans: Vec<Span>) -> Vec<Span> {
+fn resolve(text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     // Spans interact only with spans they overlap, directly or through
     // others: cut the input into such clusters, in text order, and settle
-    // each on its own. Most clusters hold one span, kept as it is.
-    let mut order: Vec<(usize, usize)> = spans.iter().map(|s| s.start).zip(0..).collect();
-    // Detectors report in text order, so this is mostly a merge of runs.
-    order.sort();
-    let mut slots: Vec<Option<Span>> = spans.into_iter().map(Some).collect();
-    let mut out: Vec<Span> = Vec::with_capacity(order.len());
+    // each on its own. Most clusters hold one span, kept as it is. The
+    // sort is stable, so spans with the same start keep their input order
+    // (which breaks ties when a cluster is settled); detectors report in
+    // text order, so it is mostly a merge of runs.
+    spans.sort_by_key(|s| s.start);
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut cluster: Vec<Span> = Vec::new();
     let mut cluster_end = 0;
-    for &(_, index) in &order {
-        let Some(span) = slots[index].take() else {
-            continue;
-        };
+    for span in spans {
         if !cluster.is_empty() && span.start >= cluster_end {
             settle(text, &mut cluster, &mut out);
         }

@@ -223,11 +223,12 @@ impl TokenVault {
         let tag = tag(category);
         let key = &mut self.scratch;
         key.clear();
-        let category_index = PhiCategory::ALL
-            .iter()
-            .position(|c| *c == category)
-            .unwrap_or(usize::MAX);
-        key.extend_from_slice(&category_index.to_le_bytes()[..1]);
+        let category_index = PhiCategory::ALL.iter().position(|c| *c == category);
+        key.push(
+            category_index
+                .and_then(|i| u8::try_from(i).ok())
+                .unwrap_or(u8::MAX),
+        );
         normalize_into(value, key);
         if key.len() == 1 {
             // Punctuation only: still give it a token of its own.

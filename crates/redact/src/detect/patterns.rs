@@ -8,7 +8,7 @@
 //! over long stretches of word characters or digits (e-mail addresses,
 //! host names, phone and card numbers) would multiply that DFA's states,
 //! so they have regexes of their own, searched only inside the runs of
-//! text that can hold one of their matches (see `Group`); the scan merges
+//! text that can hold one of their matches (see `Window`); the scan merges
 //! the groups' matches exactly as one regex of all rules would order them.
 //! A rule whose value follows a cue ("MRN: 1234567") matches cue and value
 //! together; the value is then picked out by that rule's own small regex,
@@ -56,14 +56,13 @@ struct Rule {
     /// Whether the value is capture group `v` rather than the whole match.
     cue: bool,
     check: Check,
-    group: Group,
+    /// `None` for the rules of the main regex.
+    window: Option<Window>,
 }
 
-/// Where a rule is looked for.
+/// Where a rule that is not in the main regex is looked for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Group {
-    /// In the one regex of all rules not listed below.
-    Main,
+enum Window {
     /// Only inside runs of characters an e-mail address is made of that
     /// hold an `@`: every match of the rule is such a run's substring.
     Email,
@@ -76,17 +75,18 @@ enum Group {
     Digits,
 }
 
-impl Group {
+impl Window {
+    const ALL: [Window; 3] = [Window::Email, Window::Host, Window::Digits];
+
     /// Whether `byte` can be part of a match of the group's rule.
     fn allows(self, byte: u8) -> bool {
         match self {
-            Group::Main => true,
-            Group::Email => {
+            Window::Email => {
                 byte.is_ascii_alphanumeric()
                     || matches!(byte, b'.' | b'_' | b'%' | b'+' | b'-' | b'@')
             }
-            Group::Host => byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-'),
-            Group::Digits => {
+            Window::Host => byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'-'),
+            Window::Digits => {
                 byte.is_ascii_digit()
                     || matches!(
                         byte,
@@ -116,16 +116,15 @@ impl Group {
         loop {
             let rest = bytes.get(from..)?;
             match self {
-                Group::Main => return Some(from),
-                Group::Email => return memchr::memchr(b'@', rest).map(|i| from + i),
-                Group::Host => {
+                Window::Email => return memchr::memchr(b'@', rest).map(|i| from + i),
+                Window::Host => {
                     let dot = from + memchr::memchr(b'.', rest)?;
                     if bytes.get(dot + 1).is_some_and(u8::is_ascii_alphabetic) {
                         return Some(dot);
                     }
                     from = dot + 1;
                 }
-                Group::Digits => {
+                Window::Digits => {
                     let digit = from + next_digit(rest)?;
                     let mut end = digit;
                     let (mut digits, mut run, mut longest) = (0, 0, 0);
@@ -156,12 +155,12 @@ fn rule(category: PhiCategory, confidence: f32, pattern: String, check: Check) -
         pattern,
         cue: false,
         check,
-        group: Group::Main,
+        window: None,
     }
 }
 
-fn windowed(group: Group, mut rule: Rule) -> Rule {
-    rule.group = group;
+fn windowed(window: Window, mut rule: Rule) -> Rule {
+    rule.window = Some(window);
     rule
 }
 
@@ -172,7 +171,7 @@ fn cue_rule(category: PhiCategory, confidence: f32, pattern: String, check: Chec
         pattern,
         cue: true,
         check,
-        group: Group::Main,
+        window: None,
     }
 }
 
@@ -214,9 +213,9 @@ fn rules() -> Vec<Rule> {
     // earlier one wins. Cue rules start at the cue, to the left of the
     // value, so they win over the bare shapes of the same value.
     // E-mail addresses and host names are searched for only where their
-    // tell-tale '@' or '.' is (see `Group`): their long runs of word
+    // tell-tale '@' or '.' is (see `Window`): their long runs of word
     // characters would otherwise multiply the states of the main regex.
-    r.push(windowed(Group::Email, rule(
+    r.push(windowed(Window::Email, rule(
         C::Email,
         0.99,
         "[A-Za-z0-9][A-Za-z0-9._%+\\-]{0,63}@[A-Za-z0-9\\-]{1,63}(?:\\.[A-Za-z0-9\\-]{1,63}){1,6}"
@@ -229,7 +228,7 @@ fn rules() -> Vec<Rule> {
         "(?i-u:https?://|ftp://|www\\.)[A-Za-z0-9\\-._~%]{1,63}".into(),
         Check::Url,
     ));
-    r.push(windowed(Group::Host, rule(
+    r.push(windowed(Window::Host, rule(
         C::Url,
         0.85,
         format!("{B}[A-Za-z0-9][A-Za-z0-9\\-]{{0,62}}(?:\\.[A-Za-z0-9\\-]{{1,63}}){{0,6}}\\.(?i-u:com|org|net|edu|gov|io|info|biz|health|us|uk|de|fr|nl|it|es|ca|au|cy|hu|se|no|dk|fi|pl|be|ch|at|cz|br|mx|jp|cn|ru|in|co|example){B}"),
@@ -304,7 +303,7 @@ fn rules() -> Vec<Rule> {
     ));
     // Only the number is the identifier: "[93]-year-old".
     r.push(cue_rule(C::Date, 0.9, format!("{B}(?P<v>9[0-9]|1[0-1][0-9])(?:[ \\-]?(?i-u:y/?o|yo|yrs?|years?)(?:[ \\-](?i-u:old))?|(?:-| )(?i-u:year|yr)s?-?(?i-u:old)){B}"), Check::None));
-    r.push(windowed(Group::Digits, rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?{B}"), Check::PhoneDigits)));
+    r.push(windowed(Window::Digits, rule(C::Phone, 0.9, format!("(?:\\+?1[ .\\-]?)?(?:\\([0-9]{{3}}\\)[ ]?|{B}[0-9]{{3}}[ .\\-])[0-9]{{3}}[ .\\-][0-9]{{4}}(?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?{B}"), Check::PhoneDigits)));
     r.push(rule(
         C::Phone,
         0.85,
@@ -323,7 +322,7 @@ fn rules() -> Vec<Rule> {
         format!("{B}[A-Z]{{2}}[0-9]{{2}}(?:[ ]?[A-Z0-9]{{4}}){{2,7}}(?:[ ]?[A-Z0-9]{{1,4}})?{B}"),
         Check::HasDigit,
     ));
-    r.push(windowed(Group::Digits, rule(C::AccountNumber, 0.85, format!("{B}[0-9]{{4}}(?:[ \\-][0-9]{{4}}){{3}}{B}|{B}3[47][0-9]{{2}}[ \\-][0-9]{{6}}[ \\-][0-9]{{5}}{B}|{B}[0-9]{{8,19}}{B}"), Check::CardOrLong)));
+    r.push(windowed(Window::Digits, rule(C::AccountNumber, 0.85, format!("{B}[0-9]{{4}}(?:[ \\-][0-9]{{4}}){{3}}{B}|{B}3[47][0-9]{{2}}[ \\-][0-9]{{6}}[ \\-][0-9]{{5}}{B}|{B}[0-9]{{8,19}}{B}"), Check::CardOrLong)));
     r.push(rule(
         C::VehicleIdentifier,
         0.8,
@@ -396,7 +395,7 @@ fn rules() -> Vec<Rule> {
 ///
 /// See the module documentation of [`crate::detect`] for what it finds.
 pub struct PatternDetector {
-    /// The rules of [`Group::Main`], in rule order.
+    /// The rules without a [`Window`], in rule order.
     regex: MetaRegex,
     /// The rule of each pattern of `regex`.
     main_rules: Vec<usize>,
@@ -440,7 +439,7 @@ struct Windowed {
     regex: MetaRegex,
     /// The rule of each pattern of `regex`.
     rules: Vec<usize>,
-    group: Group,
+    window: Window,
 }
 
 /// A match of one rule.
@@ -490,14 +489,14 @@ impl Windowed {
                 }
             }
             let trigger = self
-                .group
+                .window
                 .next_trigger(bytes, cursor.next_from.max(at).max(end))?;
             let mut start = trigger;
-            while start > 0 && self.group.allows(bytes[start - 1]) {
+            while start > 0 && self.window.allows(bytes[start - 1]) {
                 start -= 1;
             }
             let mut end = trigger + 1;
-            while end < bytes.len() && self.group.allows(bytes[end]) {
+            while end < bytes.len() && self.window.allows(bytes[end]) {
                 end += 1;
             }
             *cursor = WindowCursor {
@@ -591,7 +590,7 @@ impl PatternDetector {
     pub fn new() -> Self {
         let rules = rules();
         let main_rules: Vec<usize> = (0..rules.len())
-            .filter(|&i| rules[i].group == Group::Main)
+            .filter(|&i| rules[i].window.is_none())
             .collect();
         let patterns: Vec<&str> = main_rules
             .iter()
@@ -610,11 +609,11 @@ impl PatternDetector {
             .configure(config().auto_prefilter(false).onepass(false))
             .build_many(&patterns)
             .expect("built-in patterns compile");
-        let windowed = [Group::Email, Group::Host, Group::Digits]
+        let windowed = Window::ALL
             .into_iter()
-            .map(|group| {
+            .map(|window| {
                 let members: Vec<usize> = (0..rules.len())
-                    .filter(|&i| rules[i].group == group)
+                    .filter(|&i| rules[i].window == Some(window))
                     .collect();
                 let patterns: Vec<&str> =
                     members.iter().map(|&i| rules[i].pattern.as_str()).collect();
@@ -624,7 +623,7 @@ impl PatternDetector {
                         .build_many(&patterns)
                         .expect("built-in patterns compile"),
                     rules: members,
-                    group,
+                    window,
                 }
             })
             .collect();
@@ -774,15 +773,23 @@ impl PatternDetector {
                     }
                     _ => rule.category,
                 };
-                match split_zip(rule.check, text, start, end) {
-                    Some((place_end, zip_start)) => {
-                        for (from, to) in [(start, place_end), (zip_start, end)] {
-                            out.push(Span::new(from, to, category, rule.confidence, "patterns"));
-                        }
-                    }
-                    None => {
-                        out.push(Span::new(start, end, category, rule.confidence, "patterns"));
-                    }
+                let (place_end, zip_start) =
+                    split_zip(rule.check, text, start, end).unwrap_or((end, end));
+                out.push(Span::new(
+                    start,
+                    place_end,
+                    category,
+                    rule.confidence,
+                    "patterns",
+                ));
+                if zip_start < end {
+                    out.push(Span::new(
+                        zip_start,
+                        end,
+                        category,
+                        rule.confidence,
+                        "patterns",
+                    ));
                 }
                 at = found.end.max(end).max(next_char(text, found.start));
                 if category == PhiCategory::GeographicSubdivision {
