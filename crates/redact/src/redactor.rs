@@ -164,7 +164,8 @@ impl Redactor {
         session: &mut RedactionSession,
     ) -> Result<Redaction, RedactError> {
         let spans = self.detect(text, session)?;
-        session.vault_mut().reserve(spans.len());
+        let span_bytes = spans.iter().map(|s| s.end - s.start).sum();
+        session.vault_mut().reserve(spans.len(), span_bytes);
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut counts = BTreeMap::new();
         let mut context = OperatorContext::new(session);

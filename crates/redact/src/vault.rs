@@ -16,8 +16,10 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, RandomState};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use hashbrown::HashTable;
 use phiguard_phi::{Phi, PhiCategory};
 use rand::Rng;
 use zeroize::Zeroize;
@@ -106,11 +108,45 @@ pub struct TokenVault {
     /// [`token_key`]) to the first spelling of the value.
     by_token: HashMap<u32, Phi<String>, BuildHasherDefault<CodeHasher>>,
     /// The category (its index in [`PhiCategory::ALL`]) and the
-    /// normalized value, to the code of its token. These keys come from
-    /// the text, so they keep the standard library's keyed hash.
-    by_value: HashMap<Vec<u8>, u32>,
+    /// normalized value, to the code of its token. The keys themselves
+    /// live in `keys`; they come from the text, so they are hashed with
+    /// the standard library's keyed hash, once per lookup.
+    by_value: HashTable<ValueEntry>,
+    hasher: RandomState,
+    /// Every lookup key the vault holds, end to end. It grows only through
+    /// [`grow_wiped`], which wipes the old buffer before letting it go.
+    keys: Vec<u8>,
     /// Where the lookup key is built; wiped after every use.
     scratch: Vec<u8>,
+}
+
+/// Where a value's lookup key lies in [`TokenVault::keys`], and the code
+/// of its token.
+#[derive(Clone, Copy)]
+struct ValueEntry {
+    start: usize,
+    len: usize,
+    code: u32,
+}
+
+impl ValueEntry {
+    fn key(self, keys: &[u8]) -> &[u8] {
+        &keys[self.start..self.start + self.len]
+    }
+}
+
+/// Makes room for `additional` more bytes in `buf` without leaving a copy
+/// of its contents behind: a plain `Vec` growth frees the old buffer as it
+/// is.
+fn grow_wiped(buf: &mut Vec<u8>, additional: usize) {
+    if buf.capacity() - buf.len() >= additional {
+        return;
+    }
+    let capacity = (buf.len() + additional).max(2 * buf.capacity()).max(1024);
+    let mut grown = Vec::with_capacity(capacity);
+    grown.extend_from_slice(buf);
+    buf.zeroize();
+    *buf = grown;
 }
 
 /// Hashes the vault's own token keys. Their codes are drawn at random by
@@ -159,9 +195,7 @@ impl fmt::Debug for TokenVault {
 
 impl Drop for TokenVault {
     fn drop(&mut self) {
-        for (mut value, _) in self.by_value.drain() {
-            value.zeroize();
-        }
+        self.keys.zeroize();
         self.scratch.zeroize();
     }
 }
@@ -188,7 +222,9 @@ impl TokenVault {
         TokenVault {
             rng: rand::SeedableRng::from_entropy(),
             by_token: HashMap::default(),
-            by_value: HashMap::new(),
+            by_value: HashTable::new(),
+            hasher: RandomState::new(),
+            keys: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -211,18 +247,28 @@ impl TokenVault {
         out
     }
 
-    /// Writes the token for `value` to `out`, minting one on first sight.
-    /// Makes room for `additional` more values (at most: spans repeat),
-    /// so the maps do not grow and rehash while a long text is redacted.
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        self.by_value.reserve(additional);
-        self.by_token.reserve(additional);
+    /// Makes room for `values` more values (at most: spans repeat) whose
+    /// text is `bytes` long in all, so the maps do not grow and rehash
+    /// while a long text is redacted.
+    pub(crate) fn reserve(&mut self, values: usize, bytes: usize) {
+        let (keys, hasher) = (&self.keys, &self.hasher);
+        self.by_value
+            .reserve(values, |e| hasher.hash_one(e.key(keys)));
+        self.by_token.reserve(values);
+        // A category byte per value; lowercasing can lengthen a few
+        // letters, so this is a hint, not a bound.
+        grow_wiped(&mut self.keys, values + bytes);
     }
 
+    /// Writes the token for `value` to `out`, minting one on first sight.
     pub(crate) fn write_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
         let tag = tag(category);
         let key = &mut self.scratch;
         key.clear();
+        // Room for the longest key this value can give (lowercasing can
+        // lengthen a letter by half), so that building it never moves a
+        // part of it into a buffer freed unwiped.
+        grow_wiped(key, 2 + 2 * value.len());
         let category_index = PhiCategory::ALL.iter().position(|c| *c == category);
         key.push(
             category_index
@@ -234,9 +280,11 @@ impl TokenVault {
             // Punctuation only: still give it a token of its own.
             key.extend_from_slice(value.as_bytes());
         }
-        if let Some(&code) = self.by_value.get(key.as_slice()) {
+        let hash = self.hasher.hash_one(key.as_slice());
+        let keys = &self.keys;
+        if let Some(entry) = self.by_value.find(hash, |e| e.key(keys) == key.as_slice()) {
             key.zeroize();
-            push_token(out, tag, code);
+            push_token(out, tag, entry.code);
             return;
         }
 
@@ -252,8 +300,17 @@ impl TokenVault {
             token_key(tag_index, code),
             Phi::new(value.to_string(), category),
         );
-        self.by_value.insert(key.clone(), code);
+        grow_wiped(&mut self.keys, key.len());
+        let entry = ValueEntry {
+            start: self.keys.len(),
+            len: key.len(),
+            code,
+        };
+        self.keys.extend_from_slice(key);
         key.zeroize();
+        let (keys, hasher) = (&self.keys, &self.hasher);
+        self.by_value
+            .insert_unique(hash, entry, |e| hasher.hash_one(e.key(keys)));
     }
 
     /// The value behind a canonical token (`NAME_7F3K`, no brackets).

@@ -11,12 +11,13 @@
 //! text that can hold one of their matches (see `Window`); the scan merges
 //! the groups' matches exactly as one regex of all rules would order them.
 //! A rule whose value follows a cue ("MRN: 1234567") matches cue and value
-//! together; the value is then picked out by that rule's own small regex,
-//! run anchored on the match alone.
+//! together; the value is then picked out of the match alone, by small
+//! anchored DFAs of the cue and the value (see `ValueFinder`).
 
 use std::sync::OnceLock;
 
 use phiguard_phi::PhiCategory;
+use regex_automata::hybrid::dfa::{Cache as HybridCache, DFA as HybridDfa};
 use regex_automata::meta::Regex as MetaRegex;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
@@ -211,7 +212,10 @@ fn rules() -> Vec<Rule> {
 
     // Order matters where two rules can start at the same place: the
     // earlier one wins. Cue rules start at the cue, to the left of the
-    // value, so they win over the bare shapes of the same value.
+    // value, so they win over the bare shapes of the same value. Within a
+    // cue, a longer cue comes before its prefix ("zip code" before "zip")
+    // when the prefix could never be followed by the value: the value
+    // finder's quick path takes each part's first way to match.
     // E-mail addresses and host names are searched for only where their
     // tell-tale '@' or '.' is (see `Window`): their long runs of word
     // characters would otherwise multiply the states of the main regex.
@@ -251,8 +255,8 @@ fn rules() -> Vec<Rule> {
     r.push(cue_rule(C::VehicleIdentifier, 0.9, format!("(?i-u:{B}(?:vin|license plate|plate|registration)(?: (?:number|no\\.?|#))?){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-]{{1,8}}[A-Za-z0-9](?:[ \\-][A-Za-z0-9]{{1,8}})?){B}"), Check::HasDigit));
     r.push(cue_rule(C::DeviceIdentifier, 0.9, format!("(?i-u:{B}(?:serial(?: (?:number|no\\.?|#))?|s/n|sn|device(?: id| #| number| serial)|udi|imei|mac address|pacemaker(?: id| serial)?|implant(?: id| serial)|lot(?: #| number| no\\.?)?|model(?: #| number| no\\.?))){sep}(?P<v>[A-Za-z0-9][A-Za-z0-9\\-:]{{3,39}}){B}"), Check::HasDigit));
     r.push(cue_rule(C::Fax, 0.95, format!("(?i-u:{B}(?:fax|facsimile|fx)){sep_nl}(?:[a-z]{{1,20}}[ \\t]){{0,3}}(?:to|at|number|no\\.?|#)?[ \\t:]{{0,4}}(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9](?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?){B}"), Check::PhoneDigits));
-    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call(?:ed)?(?: (?:me|us|him|her|them))?|call back(?: number)?|callback|reached at|reach (?:him|her|them|me)|contact(?: number)?|home|work|office|answering at|registered|desk|messages to)){sep_nl}(?:(?:at|on|number|no\\.?|#)[ \\t:]{{0,4}})?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9](?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?){B}"), Check::PhoneDigits));
-    r.push(cue_rule(C::GeographicSubdivision, 0.9, format!("(?i-u:{B}(?:zip|zip code|zipcode|postal code|postcode)(?: is)?){sep}(?P<v>[0-9]{{5}}(?:-[0-9]{{4}})?|[0-9]{{3,5}}(?:[ \\-][0-9]{{2,4}})?|[A-Za-z][0-9][A-Za-z] ?[0-9][A-Za-z][0-9]){B}"), Check::None));
+    r.push(cue_rule(C::Phone, 0.93, format!("(?i-u:{B}(?:phone|ph|tel|telephone|cell|mobile|cellphone|pager|call back(?: number)?|callback|call(?:ed)?(?: (?:me|us|him|her|them))?|reached at|reach (?:him|her|them|me)|contact(?: number)?|home|work|office|answering at|registered|desk|messages to)){sep_nl}(?:(?:at|on|number|no\\.?|#)[ \\t:]{{0,4}})?(?P<v>\\+?\\(?[0-9][0-9 ().\\-]{{6,18}}[0-9](?:[ ]?(?i-u:x|ext\\.?)[ ]?[0-9]{{1,5}})?){B}"), Check::PhoneDigits));
+    r.push(cue_rule(C::GeographicSubdivision, 0.9, format!("(?i-u:{B}(?:zip code|zipcode|zip|postal code|postcode)(?: is)?){sep}(?P<v>[0-9]{{5}}(?:-[0-9]{{4}})?|[0-9]{{3,5}}(?:[ \\-][0-9]{{2,4}})?|[A-Za-z][0-9][A-Za-z] ?[0-9][A-Za-z][0-9]){B}"), Check::None));
     r.push(cue_rule(
         C::Date,
         0.9,
@@ -507,10 +511,20 @@ impl Windowed {
     }
 }
 
-/// Picks the value (group `v`) out of a cue rule's match. The search is
-/// anchored at the match's start and bounded by its end, so it costs one
-/// pass over the match and no lazy DFA of its own.
+/// Picks the value (group `v`) out of a cue rule's match.
+///
+/// A cue rule reads `A(?P<v>V)C`. A backtracking engine, anchored at the
+/// match's start and bounded by its end, tries the ways `A` can match in
+/// order of preference, and for the first that lets `V` and then `C`
+/// match, the ways of `V` in order. So when `A`'s preferred match (what an
+/// anchored leftmost-first DFA of `A` alone reports) is followed by `V`'s
+/// preferred match and then by a match of `C` ending where the whole match
+/// ends, those are the groups the backtracker reports. Three small
+/// anchored DFA searches find that; in the rare match where one of them
+/// fails, the bounded backtracker runs on the whole pattern.
 struct ValueFinder {
+    /// Anchored DFAs of `A`, `V` and `C`.
+    parts: [HybridDfa; 3],
     backtrack: BoundedBacktracker,
     /// For matches longer than the backtracker's bound (none of the
     /// built-in rules comes near it).
@@ -518,11 +532,40 @@ struct ValueFinder {
     group: usize,
 }
 
-/// The per-scan state of the value finders, made when first needed.
+/// The per-scan state of a value finder, made when first needed.
 struct ValueCache {
+    parts: [HybridCache; 3],
     backtrack: backtrack::Cache,
     pikevm: pikevm::Cache,
     captures: Captures,
+}
+
+/// Splits a cue rule's pattern around its value group: the text before
+/// `(?P<v>`, the group's body, and the text after its closing parenthesis.
+fn split_value(pattern: &str) -> Option<(&str, &str, &str)> {
+    const OPEN: &str = "(?P<v>";
+    let body_start = pattern.find(OPEN)? + OPEN.len();
+    let bytes = pattern.as_bytes();
+    let (mut depth, mut i, mut class) = (0usize, body_start, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'[' if !class => class = true,
+            b']' if class => class = false,
+            b'(' if !class => depth += 1,
+            b')' if !class && depth == 0 => {
+                return Some((
+                    &pattern[..body_start - OPEN.len()],
+                    &pattern[body_start..i],
+                    &pattern[i + 1..],
+                ));
+            }
+            b')' if !class => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 impl ValueFinder {
@@ -535,7 +578,16 @@ impl ValueFinder {
             .group_info()
             .to_index(regex_automata::PatternID::ZERO, "v")
             .expect("cue rules capture the value as `v`");
+        let (before, value, after) =
+            split_value(pattern).expect("cue rules capture the value as `v`");
+        let part = |p: &str| {
+            HybridDfa::builder()
+                .configure(HybridDfa::config().match_kind(MatchKind::LeftmostFirst))
+                .build(p)
+                .expect("a part of a built-in pattern compiles")
+        };
         ValueFinder {
+            parts: [part(before), part(value), part(after)],
             backtrack,
             pikevm,
             group,
@@ -544,6 +596,11 @@ impl ValueFinder {
 
     fn cache(&self) -> ValueCache {
         ValueCache {
+            parts: [
+                self.parts[0].create_cache(),
+                self.parts[1].create_cache(),
+                self.parts[2].create_cache(),
+            ],
             backtrack: self.backtrack.create_cache(),
             pikevm: self.pikevm.create_cache(),
             captures: self.pikevm.create_captures(),
@@ -552,6 +609,31 @@ impl ValueFinder {
 
     /// The value's range within the match `start..end`.
     fn find(
+        &self,
+        cache: &mut ValueCache,
+        text: &str,
+        start: usize,
+        end: usize,
+    ) -> Option<(usize, usize)> {
+        let mut at = start;
+        let mut ends = [0; 3];
+        for (k, dfa) in self.parts.iter().enumerate() {
+            let input = Input::new(text).span(at..end).anchored(Anchored::Yes);
+            match dfa.try_search_fwd(&mut cache.parts[k], &input) {
+                Ok(Some(m)) => at = m.offset(),
+                _ => return self.find_backtracking(cache, text, start, end),
+            }
+            ends[k] = at;
+        }
+        if ends[2] == end {
+            Some((ends[0], ends[1]))
+        } else {
+            self.find_backtracking(cache, text, start, end)
+        }
+    }
+
+    /// [`ValueFinder::find`] by the whole pattern's capture search.
+    fn find_backtracking(
         &self,
         cache: &mut ValueCache,
         text: &str,
@@ -1361,6 +1443,77 @@ mod tests {
                 at += step;
                 while at < text.len() && !text.is_char_boundary(at) {
                     at += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cue_patterns_split_around_their_value() {
+        let cue_rules: Vec<Rule> = rules().into_iter().filter(|r| r.cue).collect();
+        assert!(cue_rules.len() >= 12);
+        for rule in &cue_rules {
+            let (before, value, after) = split_value(&rule.pattern).unwrap();
+            assert_eq!(format!("{before}(?P<v>{value}){after}"), rule.pattern);
+            for part in [before, value, after] {
+                assert!(MetaRegex::new(part).is_ok(), "{part:?} of {}", rule.pattern);
+            }
+        }
+        // Parentheses inside a class or escaped do not close the group.
+        assert_eq!(
+            split_value(r"a:(?P<v>\(?[0-9 ().\-]{2}(?:x)?)\b"),
+            Some(("a:", r"\(?[0-9 ().\-]{2}(?:x)?", r"\b"))
+        );
+        assert_eq!(split_value("no value group"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 512,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// The value finder's quick path reports the groups the
+        /// backtracker reports, on every match of every cue rule.
+        #[test]
+        fn value_finder_agrees_with_the_backtracker(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Strategy::prop_map(proptest::sample::select(vec![
+                        "MRN", "mrn", "MR#", "Medical record number", "chart no.", "pt id",
+                        "SSN", "soc sec #", "member id", "Medicare", "policy no.", "group #",
+                        "acct", "Account number", "claim", "ref", "card", "license", "licenses",
+                        "DEA", "NPI", "plate", "VIN", "serial", "Pacemaker serial", "lot",
+                        "model #", "fax", "Fax to", "phone", "call", "Call back number",
+                        "called me at", "reach her", "home", "zip", "zip code", "zip code is",
+                        "postal code", "age", "aged", "age of", "year-old", "yo", "years old",
+                        "Springfield", "Oak", " is ", ": ", " #", " ", "  ", "\t", "\n", "-",
+                        ", ", ".", "(", ")", "+1 ", " x", " ext. ",
+                    ]), str::to_string),
+                    "[0-9]{1,12}",
+                    "9[0-9]|1[01][0-9]",
+                    "[A-Za-z]{1,4}[0-9]{2,8}",
+                    "[0-9 ().+x-]{4,14}",
+                ],
+                1..16,
+            ),
+        ) {
+            static BUILT: std::sync::OnceLock<Vec<(MetaRegex, ValueFinder)>> =
+                std::sync::OnceLock::new();
+            let finders = BUILT.get_or_init(|| {
+                rules()
+                    .iter()
+                    .filter(|r| r.cue)
+                    .map(|r| (MetaRegex::new(&r.pattern).unwrap(), ValueFinder::new(&r.pattern)))
+                    .collect()
+            });
+            let text: String = pieces.concat();
+            for (regex, finder) in finders {
+                for m in regex.find_iter(&text) {
+                    let quick = finder.find(&mut finder.cache(), &text, m.start(), m.end());
+                    let slow =
+                        finder.find_backtracking(&mut finder.cache(), &text, m.start(), m.end());
+                    proptest::prop_assert_eq!(quick, slow, "{:?} in {:?}", &text[m.range()], text);
                 }
             }
         }

@@ -43,15 +43,36 @@ pub(crate) fn normalize(text: &str) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// ASCII letters and digits to themselves lowercased, every other byte
+/// to 0.
+static ASCII_FOLD: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        if byte.is_ascii_alphanumeric() {
+            table[b] = byte.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    table
+};
+
 /// [`normalize`] as UTF-8 bytes, appended to `out`.
 pub(crate) fn normalize_into(text: &str, out: &mut Vec<u8>) {
     if text.is_ascii() {
-        // The common case, without the Unicode case tables.
-        out.extend(
-            text.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| b.to_ascii_lowercase()),
-        );
+        // The common case, without the Unicode case tables: one table load
+        // per byte, written unconditionally and kept when it is not 0.
+        let start = out.len();
+        out.resize(start + text.len(), 0);
+        let dst = &mut out[start..];
+        let mut n = 0;
+        for &b in text.as_bytes() {
+            let kept = ASCII_FOLD[usize::from(b)];
+            dst[n] = kept;
+            n += usize::from(kept != 0);
+        }
+        out.truncate(start + n);
         return;
     }
     let mut buf = [0u8; 4];
@@ -177,5 +198,22 @@ mod tests {
     fn debug_hides_terms() {
         let d = TermDetector::new("known", [("Ada Quill", PhiCategory::Name)]);
         assert!(!format!("{d:?}").contains("Quill"));
+    }
+
+    proptest::proptest! {
+        /// The table-driven ASCII path and the Unicode path agree, and
+        /// what was in the buffer before stays.
+        #[test]
+        fn normalize_keeps_letters_and_digits_lowercased(text in "[ -~]{0,40}|\\PC{0,20}") {
+            let mut out = b"kept".to_vec();
+            normalize_into(&text, &mut out);
+            let expected: String = text
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            proptest::prop_assert_eq!(&out[..4], b"kept");
+            proptest::prop_assert_eq!(&out[4..], expected.as_bytes());
+        }
     }
 }
