@@ -302,19 +302,10 @@ impl Lexicon {
 
     /// The flags of a word, looked up without regard to case.
     pub(crate) fn flags(&self, word: &str) -> u16 {
-        let bytes = word.as_bytes();
-        if bytes.len() > 40 {
-            return 0;
-        }
-        // Lowercase and check for non-ASCII bytes in one pass.
-        let mut buf = [0u8; 40];
-        let mut high = 0u8;
-        for (lower, &byte) in buf.iter_mut().zip(bytes) {
-            high |= byte;
-            *lower = byte.to_ascii_lowercase();
-        }
-        if high < 0x80 {
-            self.words.get(&buf[..bytes.len()]).copied().unwrap_or(0)
+        if word.is_ascii() {
+            self.ascii_flags(word.as_bytes())
+        } else if word.len() > 40 {
+            0
         } else {
             self.words
                 .get(word.to_lowercase().as_bytes())
@@ -323,23 +314,31 @@ impl Lexicon {
         }
     }
 
-    /// The flags a lowercase word needs without context (see
-    /// `lowercase`); other flags of it may be missing. `word` must be
-    /// lowercase already.
+    /// [`Lexicon::flags`] of an ASCII word; 0 for a word longer than 40
+    /// bytes, which no rule needs.
     #[inline]
-    pub(crate) fn lowercase_flags(&self, word: &str) -> u16 {
-        if word.is_ascii() {
-            let bytes = word.as_bytes();
-            if bytes.len() >= 2 {
-                let bit = filter_bit(bytes);
-                if self.lowercase_filter[bit >> 6] & (1 << (bit & 63)) == 0 {
-                    return 0;
-                }
-            }
-            self.lowercase.get(bytes).copied().unwrap_or(0)
-        } else {
-            self.flags(word)
+    pub(crate) fn ascii_flags(&self, word: &[u8]) -> u16 {
+        let mut buf = [0u8; 40];
+        let Some(lower) = buf.get_mut(..word.len()) else {
+            return 0;
+        };
+        for (lower, &byte) in lower.iter_mut().zip(word) {
+            *lower = byte.to_ascii_lowercase();
         }
+        self.words.get(&*lower).copied().unwrap_or(0)
+    }
+
+    /// The flags a lowercase ASCII word needs without context (see
+    /// `lowercase`); other flags of it may be missing.
+    #[inline]
+    pub(crate) fn lowercase_ascii_flags(&self, word: &[u8]) -> u16 {
+        if word.len() >= 2 {
+            let bit = filter_bit(word);
+            if self.lowercase_filter[bit >> 6] & (1 << (bit & 63)) == 0 {
+                return 0;
+            }
+        }
+        self.lowercase.get(word).copied().unwrap_or(0)
     }
 }
 
@@ -359,6 +358,10 @@ mod tests {
         assert_ne!(lex.flags("Ohio") & REGION, 0);
         assert_eq!(lex.flags("Qzxv"), 0);
         assert_ne!(lex.flags("Daughter") & CUE_STRONG, 0);
+        // Longer than any single word the rules look up: 0 at once.
+        assert_eq!(lex.flags(&"a".repeat(41)), 0);
+        assert_eq!(lex.lowercase_ascii_flags(b"james"), lex.flags("James"));
+        assert_eq!(lex.lowercase_ascii_flags(b"the"), 0);
         assert_eq!(lex.flags("with") & CUE_STRONG, 0);
     }
 }

@@ -137,28 +137,83 @@ impl Word {
     }
 }
 
-/// The class of an ASCII byte: a lowercase letter.
-const LOWER: u8 = 1;
-/// An uppercase letter.
-const UPPER: u8 = 2;
+/// Eight bytes at a time: the high bit of each byte of the result is set
+/// where that byte of `x` lies strictly between `low` and `high` (bytes of
+/// 0x80 and above never do). No byte's arithmetic carries into the next,
+/// so the test is exact; `high` must be at most 128.
+#[inline]
+fn bytes_between(x: u64, low: u8, high: u8) -> u64 {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const LOW7: u64 = ONES * 0x7f;
+    const HIGH_BITS: u64 = ONES * 0x80;
+    let seven = x & LOW7;
+    (ONES * (127 + u64::from(high)) - seven)
+        & !x
+        & (seven + ONES * (127 - u64::from(low)))
+        & HIGH_BITS
+}
 
-/// Byte classes for the tokenizer: one table load per byte instead of a
-/// chain of range comparisons. Non-ASCII bytes and everything that is not
-/// an ASCII letter are 0.
-static BYTE_CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let byte = b as u8;
-        if byte.is_ascii_lowercase() {
-            table[b] = LOWER;
-        } else if byte.is_ascii_uppercase() {
-            table[b] = UPPER;
+/// The high bit of each ASCII letter's byte.
+#[inline]
+fn ascii_letters(x: u64) -> u64 {
+    // Setting bit 5 folds capitals onto lowercase and moves no other byte
+    // into `a..=z`.
+    bytes_between(x | u64::from_ne_bytes([0x20; 8]), b'a' - 1, b'z' + 1)
+}
+
+/// The high bit of each ASCII capital's byte.
+#[inline]
+fn ascii_capitals(x: u64) -> u64 {
+    bytes_between(x, b'A' - 1, b'Z' + 1)
+}
+
+/// The eight bytes at `i`, the first in the lowest byte.
+#[inline]
+fn chunk(bytes: &[u8], i: usize) -> Option<u64> {
+    let eight: [u8; 8] = bytes.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(eight))
+}
+
+/// Where the next ASCII letter or non-ASCII byte is, at or after `i`.
+#[inline]
+fn next_word_byte(bytes: &[u8], mut i: usize) -> usize {
+    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
+    while let Some(x) = chunk(bytes, i) {
+        let found = ascii_letters(x) | (x & HIGH_BITS);
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
         }
-        b += 1;
+        i += 8;
     }
-    table
-};
+    while i < bytes.len() && !bytes[i].is_ascii_alphabetic() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the run of ASCII letters at `i`, and how many of them are
+/// capitals.
+#[inline]
+fn letter_run(bytes: &[u8], mut i: usize) -> (usize, usize) {
+    let mut capitals = 0;
+    while let Some(x) = chunk(bytes, i) {
+        let others = !ascii_letters(x) & u64::from_ne_bytes([0x80; 8]);
+        if others != 0 {
+            let run = others.trailing_zeros() / 8;
+            // The bytes of the run: all below the first other byte.
+            let in_run = (1u64 << (run * 8)) - 1;
+            capitals += (ascii_capitals(x) & in_run).count_ones() as usize;
+            return (i + run as usize, capitals);
+        }
+        capitals += ascii_capitals(x).count_ones() as usize;
+        i += 8;
+    }
+    while let Some(b) = bytes.get(i).filter(|b| b.is_ascii_alphabetic()) {
+        capitals += usize::from(b.is_ascii_uppercase());
+        i += 1;
+    }
+    (i, capitals)
+}
 
 fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
     let bytes = text.as_bytes();
@@ -166,24 +221,23 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
     let mut i = 0;
     let mut prev_end = 0;
 
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = next_word_byte(bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let start = i;
+        let mut ascii = b < 0x80;
         let mut has_digit = false;
         let mut upper: usize;
         let mut letters = 1usize;
         let first_upper: bool;
 
-        // The first character of a word is a letter; taking it here spares
-        // the loop below a first-letter test on every byte.
-        let class = BYTE_CLASS[usize::from(b)];
-        if class != 0 {
-            first_upper = class == UPPER;
+        // The first character of a word is a letter.
+        if b < 0x80 {
+            first_upper = b.is_ascii_uppercase();
             upper = usize::from(first_upper);
             i += 1;
-        } else if b < 0x80 {
-            i += 1;
-            continue;
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
             if !c.is_alphabetic() {
@@ -197,16 +251,10 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
 
         loop {
             // A run of ASCII letters, the bulk of every word.
-            let run_start = i;
-            while let Some(&b) = bytes.get(i) {
-                let class = BYTE_CLASS[usize::from(b)];
-                if class == 0 {
-                    break;
-                }
-                upper += usize::from(class >> 1);
-                i += 1;
-            }
-            letters += i - run_start;
+            let (run_end, capitals) = letter_run(bytes, i);
+            letters += run_end - i;
+            upper += capitals;
+            i = run_end;
             let Some(&b) = bytes.get(i) else {
                 break;
             };
@@ -224,6 +272,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                 if !c.is_alphabetic() {
                     break;
                 }
+                ascii = false;
                 upper += usize::from(c.is_uppercase());
                 letters += 1;
                 i += c.len_utf8();
@@ -248,17 +297,20 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
             Shape::Mixed
         };
 
-        let gap_text = &text[prev_end..start];
-        let gap = classify_gap(gap_text);
+        let gap_bytes = &bytes[prev_end..start];
+        let gap = classify_gap(gap_bytes);
+        let word = &bytes[start..end];
         let flags = if letters < 2 || has_digit {
             0
+        } else if !ascii {
+            lexicon.flags(&text[start..end])
         } else if shape == Shape::Lower {
             // Lowercase words get only the flags rules need without context
             // (cues, first names); the rest is looked up where a rule needs
             // it (after a cue, in a "first last" pair): see `full_flags`.
-            lexicon.lowercase_flags(&text[start..end])
+            lexicon.lowercase_ascii_flags(word)
         } else {
-            lexicon.flags(&text[start..end])
+            lexicon.ascii_flags(word)
         };
 
         words.push(Word {
@@ -269,7 +321,7 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
             gap,
             initial: letters == 1 && !has_digit,
             dotted: bytes.get(end) == Some(&b'.'),
-            line_start: prev_end == 0 || gap_text.len() > 1 && gap_text.bytes().any(|b| b == b'\n'),
+            line_start: prev_end == 0 || gap_bytes.len() > 1 && gap_bytes.contains(&b'\n'),
             has_digit,
         });
         prev_end = end;
@@ -277,30 +329,29 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
     words
 }
 
-fn classify_gap(gap: &str) -> Gap {
+fn classify_gap(gap: &[u8]) -> Gap {
     // By far the most common gap.
-    if gap == " " {
+    if gap == b" " {
         return Gap::Space;
     }
-    let trimmed = gap.trim_start_matches([' ', '\t']);
-    if trimmed.is_empty() {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t');
+    let lead = gap.iter().take_while(|b| blank(b)).count();
+    let Some((&first, rest)) = gap[lead..].split_first() else {
         return if gap.is_empty() || gap.len() > 4 {
             Gap::Other
         } else {
             Gap::Space
         };
-    }
-    let mut chars = trimmed.chars();
-    let first = chars.next();
-    let rest = chars.as_str();
-    if !rest.trim_start_matches([' ', '\t']).is_empty() {
+    };
+    if !rest.iter().all(blank) {
         return Gap::Other;
     }
+    // A non-ASCII first byte is none of these.
     match first {
-        Some(',') => Gap::Comma,
-        Some('.') => Gap::Period,
-        Some(':') => Gap::Colon,
-        Some('-') if rest.is_empty() && gap.len() == 1 => Gap::Hyphen,
+        b',' => Gap::Comma,
+        b'.' => Gap::Period,
+        b':' => Gap::Colon,
+        b'-' if rest.is_empty() && gap.len() == 1 => Gap::Hyphen,
         _ => Gap::Other,
     }
 }
@@ -327,9 +378,13 @@ impl Detector for NameDetector {
         while i < n {
             let w = words[i];
 
-            // Most words are lowercase and neither cue nor first name: no
-            // rule starts at them.
-            if w.shape == Shape::Lower && !w.has(CUE_TITLE | CUE_PERSON | FIRST) {
+            // Most words are lowercase and neither cue nor first name, or
+            // ordinary words the name and place lists do not know: no rule
+            // starts at them.
+            if !w.has(CUE_TITLE | CUE_PERSON | FIRST)
+                && (w.shape == Shape::Lower
+                    || w.has(WORD | CLINICAL | REGION) && !w.has(LAST | CITY | CITY_HEAD))
+            {
                 i += 1;
                 continue;
             }

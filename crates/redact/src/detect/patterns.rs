@@ -14,6 +14,7 @@
 //! together; the value is then picked out of the match alone, by small
 //! anchored DFAs of the cue and the value (see `ValueFinder`).
 
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::OnceLock;
 
 use phiguard_phi::PhiCategory;
@@ -21,7 +22,9 @@ use regex_automata::hybrid::dfa::{Cache as HybridCache, DFA as HybridDfa};
 use regex_automata::meta::Regex as MetaRegex;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::captures::Captures;
+use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchKind};
 
 use crate::detect::Detector;
@@ -400,7 +403,10 @@ fn rules() -> Vec<Rule> {
 /// See the module documentation of [`crate::detect`] for what it finds.
 pub struct PatternDetector {
     /// The rules without a [`Window`], in rule order.
-    regex: MetaRegex,
+    main: MainRegex,
+    /// The lazy DFAs' states and the value finders' caches, kept between
+    /// scans so that a warm detector does not build them again.
+    caches: Pool<ScanCaches, CachesFn>,
     /// The rule of each pattern of `regex`.
     main_rules: Vec<usize>,
     /// The other groups' rules, each with a regex of its own.
@@ -435,6 +441,116 @@ fn next_digit(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(u8::is_ascii_digit)
         .map(|i| at + i)
+}
+
+/// The main regex: a forward lazy DFA finds where the leftmost-first match
+/// ends and which rule it is; a reverse lazy DFA, anchored at that end on
+/// that rule alone, finds where it starts. (A reverse search over all the
+/// rules would run on for as long as any of them could still match
+/// backwards.)
+#[derive(Clone)]
+struct MainRegex {
+    forward: HybridDfa,
+    reverse: HybridDfa,
+    /// For a search the lazy DFAs give up on. They do not with the
+    /// built-in rules, which use ASCII word boundaries only, but a
+    /// detector must not fail on hostile text.
+    pikevm: PikeVM,
+}
+
+/// The per-thread state of [`MainRegex`].
+struct MainCache {
+    forward: HybridCache,
+    reverse: HybridCache,
+    pikevm: Option<pikevm::Cache>,
+}
+
+/// What a scan keeps between calls.
+struct ScanCaches {
+    main: MainCache,
+    /// One per rule, for cue rules once used.
+    values: Vec<Option<ValueCache>>,
+}
+
+type CachesFn = Box<dyn Fn() -> ScanCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
+
+impl MainRegex {
+    fn new(patterns: &[&str]) -> MainRegex {
+        let nfa = |config: thompson::Config| {
+            thompson::Compiler::new()
+                .configure(config)
+                .build_many(patterns)
+                .expect("built-in patterns compile")
+        };
+        let forward_nfa = nfa(thompson::Config::new().which_captures(WhichCaptures::Implicit));
+        let reverse_nfa = nfa(thompson::Config::new()
+            .which_captures(WhichCaptures::None)
+            .reverse(true));
+        let config = HybridDfa::config().cache_capacity(32 << 20);
+        let forward = HybridDfa::builder()
+            .configure(config.clone().match_kind(MatchKind::LeftmostFirst))
+            .build_from_nfa(forward_nfa.clone())
+            .expect("built-in patterns compile");
+        let reverse = HybridDfa::builder()
+            .configure(
+                config
+                    .match_kind(MatchKind::All)
+                    .starts_for_each_pattern(true),
+            )
+            .build_from_nfa(reverse_nfa)
+            .expect("built-in patterns compile");
+        let pikevm = PikeVM::new_from_nfa(forward_nfa).expect("built-in patterns compile");
+        MainRegex {
+            forward,
+            reverse,
+            pikevm,
+        }
+    }
+
+    fn create_cache(&self) -> MainCache {
+        MainCache {
+            forward: self.forward.create_cache(),
+            reverse: self.reverse.create_cache(),
+            pikevm: None,
+        }
+    }
+
+    /// The leftmost-first match at or after `at`: its start, end and
+    /// pattern.
+    fn search(
+        &self,
+        cache: &mut MainCache,
+        text: &str,
+        at: usize,
+    ) -> Option<(usize, usize, usize)> {
+        let input = Input::new(text).range(at..);
+        let end = match self.forward.try_search_fwd(&mut cache.forward, &input) {
+            Ok(None) => return None,
+            Ok(Some(end)) => end,
+            Err(_) => return self.search_slowly(cache, &input),
+        };
+        let pattern = end.pattern();
+        let back = Input::new(text)
+            .span(at..end.offset())
+            .anchored(Anchored::Pattern(pattern));
+        match self.reverse.try_search_rev(&mut cache.reverse, &back) {
+            Ok(Some(start)) => Some((start.offset(), end.offset(), pattern.as_usize())),
+            _ => self.search_slowly(cache, &input),
+        }
+    }
+
+    fn search_slowly(
+        &self,
+        cache: &mut MainCache,
+        input: &Input<'_>,
+    ) -> Option<(usize, usize, usize)> {
+        let cache = cache
+            .pikevm
+            .get_or_insert_with(|| self.pikevm.create_cache());
+        self.pikevm
+            .find(cache, input.clone())
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+    }
 }
 
 /// A rule searched for only inside the windows of its group.
@@ -683,14 +799,7 @@ impl PatternDetector {
                 .match_kind(MatchKind::LeftmostFirst)
                 .hybrid_cache_capacity(32 << 20)
         };
-        // The main rules start with classes, not literals, so a prefilter
-        // has nothing to work with; working that out, and the one-pass DFA
-        // for capture searches the scan never makes, took most of the
-        // build.
-        let regex = MetaRegex::builder()
-            .configure(config().auto_prefilter(false).onepass(false))
-            .build_many(&patterns)
-            .expect("built-in patterns compile");
+        let main = MainRegex::new(&patterns);
         let windowed = Window::ALL
             .into_iter()
             .map(|window| {
@@ -710,8 +819,14 @@ impl PatternDetector {
             })
             .collect();
         let values = rules.iter().map(|r| r.cue.then(OnceLock::new)).collect();
+        let (regex, count) = (main.clone(), rules.len());
+        let caches: CachesFn = Box::new(move || ScanCaches {
+            main: regex.create_cache(),
+            values: (0..count).map(|_| None).collect(),
+        });
         PatternDetector {
-            regex,
+            main,
+            caches: Pool::new(caches),
             main_rules,
             windowed,
             rules,
@@ -762,6 +877,7 @@ impl PatternDetector {
         text: &str,
         at: usize,
         state: &mut SearchState,
+        cache: &mut MainCache,
         searches: &mut usize,
     ) -> Option<Found> {
         for (slot, next) in state.next.iter_mut().enumerate() {
@@ -775,12 +891,12 @@ impl PatternDetector {
             }
             *searches += 1;
             let found = if slot == 0 {
-                self.regex
-                    .search(&Input::new(text).range(at..))
-                    .map(|m| Found {
-                        start: m.start(),
-                        end: m.end(),
-                        rule: self.main_rules[m.pattern().as_usize()],
+                self.main
+                    .search(cache, text, at)
+                    .map(|(start, end, pattern)| Found {
+                        start,
+                        end,
+                        rule: self.main_rules[pattern],
                     })
             } else {
                 self.windowed[slot - 1].first_from(text, at, &mut state.cursors[slot - 1])
@@ -802,10 +918,11 @@ impl PatternDetector {
     fn scan(&self, text: &str, out: &mut Vec<Span>) -> usize {
         let mut searches = 0;
         let mut at = 0;
-        let mut caches: Vec<Option<ValueCache>> = Vec::new();
+        let mut guard = self.caches.get();
+        let ScanCaches { main, values } = &mut *guard;
         let mut state = SearchState::new(self.windowed.len());
         while at < text.len() {
-            let Some(found) = self.first_from(text, at, &mut state, &mut searches) else {
+            let Some(found) = self.first_from(text, at, &mut state, main, &mut searches) else {
                 break;
             };
             let index = found.rule;
@@ -814,10 +931,7 @@ impl PatternDetector {
 
             if let Some(value) = &self.values[index] {
                 let value = value.get_or_init(|| ValueFinder::new(&rule.pattern));
-                if caches.is_empty() {
-                    caches.resize_with(self.values.len(), || None);
-                }
-                let cache = caches[index].get_or_insert_with(|| value.cache());
+                let cache = values[index].get_or_insert_with(|| value.cache());
                 match value.find(cache, text, start, end) {
                     Some((v_start, v_end)) => {
                         start = v_start;
@@ -1423,6 +1537,7 @@ mod tests {
             // Positions that only move forward, as in a scan, share one
             // state; each is also checked from a fresh state.
             let mut state = SearchState::new(detector.windowed.len());
+            let mut cache = detector.main.create_cache();
             let mut at = 0;
             let mut searches = 0;
             for step in steps {
@@ -1433,10 +1548,16 @@ mod tests {
                     .search(&Input::new(&text).range(at..))
                     .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
                 let got = detector
-                    .first_from(&text, at, &mut state, &mut searches)
+                    .first_from(&text, at, &mut state, &mut cache, &mut searches)
                     .map(|f| (f.start, f.end, f.rule));
                 let fresh = detector
-                    .first_from(&text, at, &mut SearchState::new(detector.windowed.len()), &mut searches)
+                    .first_from(
+                        &text,
+                        at,
+                        &mut SearchState::new(detector.windowed.len()),
+                        &mut cache,
+                        &mut searches,
+                    )
                     .map(|f| (f.start, f.end, f.rule));
                 proptest::prop_assert_eq!(got, want, "from {} in {:?}", at, text);
                 proptest::prop_assert_eq!(fresh, want, "from {} in {:?}", at, text);
