@@ -31,27 +31,32 @@ const CODE_LEN: usize = 4;
 
 /// The tag a token of `category` carries.
 pub fn tag(category: PhiCategory) -> &'static str {
+    TAGS[tag_index(category)]
+}
+
+/// The index in [`TAGS`] of the tag a token of `category` carries.
+fn tag_index(category: PhiCategory) -> usize {
     use PhiCategory as C;
     match category {
-        C::Name => "NAME",
-        C::GeographicSubdivision => "PLACE",
-        C::Date => "DATE",
-        C::Phone => "PHONE",
-        C::Fax => "FAX",
-        C::Email => "EMAIL",
-        C::Ssn => "SSN",
-        C::MedicalRecordNumber => "MRN",
-        C::HealthPlanBeneficiaryNumber => "PLANID",
-        C::AccountNumber => "ACCOUNT",
-        C::CertificateLicenseNumber => "LICENSE",
-        C::VehicleIdentifier => "VEHICLE",
-        C::DeviceIdentifier => "DEVICE",
-        C::Url => "URL",
-        C::IpAddress => "IP",
-        C::BiometricIdentifier => "BIOMETRIC",
-        C::FullFacePhoto => "PHOTO",
-        C::OtherUniqueIdentifier => "ID",
-        _ => "PHI",
+        C::Name => 0,
+        C::GeographicSubdivision => 1,
+        C::Date => 2,
+        C::Phone => 3,
+        C::Fax => 4,
+        C::Email => 5,
+        C::Ssn => 6,
+        C::MedicalRecordNumber => 7,
+        C::HealthPlanBeneficiaryNumber => 8,
+        C::AccountNumber => 9,
+        C::CertificateLicenseNumber => 10,
+        C::VehicleIdentifier => 11,
+        C::DeviceIdentifier => 12,
+        C::Url => 13,
+        C::IpAddress => 14,
+        C::BiometricIdentifier => 15,
+        C::FullFacePhoto => 16,
+        C::OtherUniqueIdentifier => 17,
+        _ => 18,
     }
 }
 
@@ -179,12 +184,6 @@ fn token_key(tag_index: usize, code: u32) -> u32 {
     ((tag_index as u32) << CODE_BITS) | code
 }
 
-fn tag_index(tag: &str) -> usize {
-    TAGS.iter()
-        .position(|t| *t == tag)
-        .unwrap_or(TAGS.len() - 1)
-}
-
 impl fmt::Debug for TokenVault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenVault")
@@ -262,7 +261,8 @@ impl TokenVault {
 
     /// Writes the token for `value` to `out`, minting one on first sight.
     pub(crate) fn write_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
-        let tag = tag(category);
+        let tag_index = tag_index(category);
+        let tag = TAGS[tag_index];
         let key = &mut self.scratch;
         key.clear();
         // Room for the longest key this value can give (lowercasing can
@@ -288,7 +288,6 @@ impl TokenVault {
             return;
         }
 
-        let tag_index = tag_index(tag);
         let code = loop {
             let code = self.rng.r#gen::<u32>() & ((1 << CODE_BITS) - 1);
             if !self.by_token.contains_key(&token_key(tag_index, code)) {
@@ -378,6 +377,28 @@ mod tests {
         ] {
             assert!(vault.value_of(&bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_category_gets_a_well_formed_token_with_its_tag() {
+        let mut vault = TokenVault::new();
+        for &category in PhiCategory::ALL {
+            let token = vault.token_for(category, "Ada Quill 4821");
+            let inner = token
+                .strip_prefix("[[")
+                .and_then(|t| t.strip_suffix("]]"))
+                .unwrap();
+            let (tag_part, code) = inner.split_once('_').unwrap();
+            assert_eq!(tag_part, tag(category));
+            assert_eq!(code.len(), CODE_LEN);
+            assert!(code.bytes().all(|b| ALPHABET.contains(&b)), "{token}");
+            assert_eq!(
+                vault.value_of(inner).unwrap().expose_phi(),
+                "Ada Quill 4821"
+            );
+        }
+        assert_eq!(tag(PhiCategory::Name), "NAME");
+        assert_eq!(tag(PhiCategory::GeographicSubdivision), "PLACE");
     }
 
     #[test]

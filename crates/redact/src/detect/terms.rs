@@ -62,17 +62,14 @@ static ASCII_FOLD: [u8; 256] = {
 pub(crate) fn normalize_into(text: &str, out: &mut Vec<u8>) {
     if text.is_ascii() {
         // The common case, without the Unicode case tables: one table load
-        // per byte, written unconditionally and kept when it is not 0.
-        let start = out.len();
-        out.resize(start + text.len(), 0);
-        let dst = &mut out[start..];
-        let mut n = 0;
+        // per byte.
+        out.reserve(text.len());
         for &b in text.as_bytes() {
             let kept = ASCII_FOLD[usize::from(b)];
-            dst[n] = kept;
-            n += usize::from(kept != 0);
+            if kept != 0 {
+                out.push(kept);
+            }
         }
-        out.truncate(start + n);
         return;
     }
     let mut buf = [0u8; 4];
