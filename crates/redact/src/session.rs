@@ -263,9 +263,9 @@ fn reidentify_into(vault: &TokenVault, text: &str, out: &mut String) {
         let Some(token) = canonical(tag.as_str(), code.as_str()) else {
             continue;
         };
-        if let Some(value) = vault.value_of(&token) {
+        if let Some(value) = vault.value_str(&token) {
             out.push_str(&text[last..whole.start()]);
-            out.push_str(value.expose_phi());
+            out.push_str(value);
             last = whole.end();
         }
     }

@@ -101,8 +101,9 @@ pub(crate) fn canonical_code_char(c: char) -> Option<char> {
 ///
 /// The same value (compared without regard to case, spacing and
 /// punctuation) always gets the same token within a vault; different
-/// values never share one. Values are held as [`Phi`] and zeroized when
-/// the vault is dropped, the lookup keys too.
+/// values never share one. Values and lookup keys are held in one buffer
+/// that is wiped when it grows and when the vault is dropped; a value
+/// leaves only as [`Phi`].
 ///
 /// Debug shows the number of entries only.
 pub struct TokenVault {
@@ -110,22 +111,23 @@ pub struct TokenVault {
     /// system call.
     rng: rand::rngs::StdRng,
     /// A token (its tag's index in [`TAGS`] and its code, packed by
-    /// [`token_key`]) to the first spelling of the value.
-    by_token: HashMap<u32, Phi<String>, BuildHasherDefault<CodeHasher>>,
+    /// [`token_key`]) to the first spelling of the value, in `held`.
+    by_token: HashMap<u32, HeldValue, BuildHasherDefault<CodeHasher>>,
     /// The category (its index in [`PhiCategory::ALL`]) and the
     /// normalized value, to the code of its token. The keys themselves
     /// live in `keys`; they come from the text, so they are hashed with
     /// the standard library's keyed hash, once per lookup.
     by_value: HashTable<ValueEntry>,
     hasher: RandomState,
-    /// Every lookup key the vault holds, end to end. It grows only through
-    /// [`grow_wiped`], which wipes the old buffer before letting it go.
-    keys: Vec<u8>,
+    /// Every value and lookup key the vault holds, end to end (values as
+    /// UTF-8). It grows only through [`grow_wiped`], which wipes the old
+    /// buffer before letting it go.
+    held: Vec<u8>,
     /// Where the lookup key is built; wiped after every use.
     scratch: Vec<u8>,
 }
 
-/// Where a value's lookup key lies in [`TokenVault::keys`], and the code
+/// Where a value's lookup key lies in [`TokenVault::held`], and the code
 /// of its token.
 #[derive(Clone, Copy)]
 struct ValueEntry {
@@ -135,9 +137,18 @@ struct ValueEntry {
 }
 
 impl ValueEntry {
-    fn key(self, keys: &[u8]) -> &[u8] {
-        &keys[self.start..self.start + self.len]
+    fn key(self, held: &[u8]) -> &[u8] {
+        &held[self.start..self.start + self.len]
     }
+}
+
+/// Where a value's first spelling lies in [`TokenVault::held`], and its
+/// category.
+#[derive(Clone, Copy)]
+struct HeldValue {
+    start: usize,
+    len: usize,
+    category: PhiCategory,
 }
 
 /// Makes room for `additional` more bytes in `buf` without leaving a copy
@@ -194,7 +205,7 @@ impl fmt::Debug for TokenVault {
 
 impl Drop for TokenVault {
     fn drop(&mut self) {
-        self.keys.zeroize();
+        self.held.zeroize();
         self.scratch.zeroize();
     }
 }
@@ -223,7 +234,7 @@ impl TokenVault {
             by_token: HashMap::default(),
             by_value: HashTable::new(),
             hasher: RandomState::new(),
-            keys: Vec::new(),
+            held: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -250,13 +261,13 @@ impl TokenVault {
     /// text is `bytes` long in all, so the maps do not grow and rehash
     /// while a long text is redacted.
     pub(crate) fn reserve(&mut self, values: usize, bytes: usize) {
-        let (keys, hasher) = (&self.keys, &self.hasher);
+        let (held, hasher) = (&self.held, &self.hasher);
         self.by_value
-            .reserve(values, |e| hasher.hash_one(e.key(keys)));
+            .reserve(values, |e| hasher.hash_one(e.key(held)));
         self.by_token.reserve(values);
-        // A category byte per value; lowercasing can lengthen a few
-        // letters, so this is a hint, not a bound.
-        grow_wiped(&mut self.keys, values + bytes);
+        // Each value and its key, with a category byte; lowercasing can
+        // lengthen a few letters, so this is a hint, not a bound.
+        grow_wiped(&mut self.held, values + 2 * bytes);
     }
 
     /// Writes the token for `value` to `out`, minting one on first sight.
@@ -281,8 +292,8 @@ impl TokenVault {
             key.extend_from_slice(value.as_bytes());
         }
         let hash = self.hasher.hash_one(key.as_slice());
-        let keys = &self.keys;
-        if let Some(entry) = self.by_value.find(hash, |e| e.key(keys) == key.as_slice()) {
+        let held = &self.held;
+        if let Some(entry) = self.by_value.find(hash, |e| e.key(held) == key.as_slice()) {
             key.zeroize();
             push_token(out, tag, entry.code);
             return;
@@ -295,25 +306,41 @@ impl TokenVault {
             }
         };
         push_token(out, tag, code);
-        self.by_token.insert(
-            token_key(tag_index, code),
-            Phi::new(value.to_string(), category),
-        );
-        grow_wiped(&mut self.keys, key.len());
+        grow_wiped(&mut self.held, value.len() + key.len());
+        let first = HeldValue {
+            start: self.held.len(),
+            len: value.len(),
+            category,
+        };
+        self.held.extend_from_slice(value.as_bytes());
+        self.by_token.insert(token_key(tag_index, code), first);
         let entry = ValueEntry {
-            start: self.keys.len(),
+            start: self.held.len(),
             len: key.len(),
             code,
         };
-        self.keys.extend_from_slice(key);
+        self.held.extend_from_slice(key);
         key.zeroize();
-        let (keys, hasher) = (&self.keys, &self.hasher);
+        let (held, hasher) = (&self.held, &self.hasher);
         self.by_value
-            .insert_unique(hash, entry, |e| hasher.hash_one(e.key(keys)));
+            .insert_unique(hash, entry, |e| hasher.hash_one(e.key(held)));
     }
 
-    /// The value behind a canonical token (`NAME_7F3K`, no brackets).
-    pub fn value_of(&self, token: &str) -> Option<&Phi<String>> {
+    /// The value behind a canonical token (`NAME_7F3K`, no brackets), as
+    /// PHI of the category it was found as.
+    pub fn value_of(&self, token: &str) -> Option<Phi<String>> {
+        let held = self.held_value(token)?;
+        let value = self.value_text(held)?;
+        Some(Phi::new(value.to_string(), held.category))
+    }
+
+    /// The text behind a canonical token, for re-identification inside the
+    /// crate, where it goes straight into a [`Phi`] answer.
+    pub(crate) fn value_str(&self, token: &str) -> Option<&str> {
+        self.value_text(self.held_value(token)?)
+    }
+
+    fn held_value(&self, token: &str) -> Option<HeldValue> {
         let (tag, code) = token.split_once('_')?;
         let tag_index = TAGS.iter().position(|t| *t == tag)?;
         if code.len() != CODE_LEN {
@@ -324,10 +351,14 @@ impl TokenVault {
             let digit = ALPHABET.iter().position(|&a| a == b)?;
             packed = (packed << 5) | digit as u32;
         }
-        self.by_token.get(&token_key(tag_index, packed))
+        self.by_token.get(&token_key(tag_index, packed)).copied()
+    }
+
+    fn value_text(&self, held: HeldValue) -> Option<&str> {
+        // Whole `str` values were written there.
+        std::str::from_utf8(self.held.get(held.start..held.start + held.len)?).ok()
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,10 +423,9 @@ mod tests {
             assert_eq!(tag_part, tag(category));
             assert_eq!(code.len(), CODE_LEN);
             assert!(code.bytes().all(|b| ALPHABET.contains(&b)), "{token}");
-            assert_eq!(
-                vault.value_of(inner).unwrap().expose_phi(),
-                "Ada Quill 4821"
-            );
+            let value = vault.value_of(inner).unwrap();
+            assert_eq!(value.expose_phi(), "Ada Quill 4821");
+            assert_eq!(value.category(), category);
         }
         assert_eq!(tag(PhiCategory::Name), "NAME");
         assert_eq!(tag(PhiCategory::GeographicSubdivision), "PLACE");

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 
 use phiguard_phi::PhiCategory;
 use regex_automata::hybrid::dfa::{Cache as HybridCache, DFA as HybridDfa};
-use regex_automata::meta::Regex as MetaRegex;
+
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -403,7 +403,7 @@ fn rules() -> Vec<Rule> {
 /// See the module documentation of [`crate::detect`] for what it finds.
 pub struct PatternDetector {
     /// The rules without a [`Window`], in rule order.
-    main: MainRegex,
+    main: RuleRegex,
     /// The lazy DFAs' states and the value finders' caches, kept between
     /// scans so that a warm detector does not build them again.
     caches: Pool<ScanCaches, CachesFn>,
@@ -443,13 +443,13 @@ fn next_digit(bytes: &[u8]) -> Option<usize> {
         .map(|i| at + i)
 }
 
-/// The main regex: a forward lazy DFA finds where the leftmost-first match
-/// ends and which rule it is; a reverse lazy DFA, anchored at that end on
-/// that rule alone, finds where it starts. (A reverse search over all the
-/// rules would run on for as long as any of them could still match
-/// backwards.)
+/// A group of rules as one regex: a forward lazy DFA finds where the
+/// leftmost-first match ends and which rule it is; a reverse lazy DFA,
+/// anchored at that end on that rule alone, finds where it starts. (A
+/// reverse search over all the rules would run on for as long as any of
+/// them could still match backwards.)
 #[derive(Clone)]
-struct MainRegex {
+struct RuleRegex {
     forward: HybridDfa,
     reverse: HybridDfa,
     /// For a search the lazy DFAs give up on. They do not with the
@@ -458,8 +458,8 @@ struct MainRegex {
     pikevm: PikeVM,
 }
 
-/// The per-thread state of [`MainRegex`].
-struct MainCache {
+/// The per-thread state of [`RuleRegex`].
+struct RegexCache {
     forward: HybridCache,
     reverse: HybridCache,
     pikevm: Option<pikevm::Cache>,
@@ -467,15 +467,16 @@ struct MainCache {
 
 /// What a scan keeps between calls.
 struct ScanCaches {
-    main: MainCache,
+    /// The main regex's, then each windowed group's.
+    regexes: Vec<RegexCache>,
     /// One per rule, for cue rules once used.
     values: Vec<Option<ValueCache>>,
 }
 
 type CachesFn = Box<dyn Fn() -> ScanCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
-impl MainRegex {
-    fn new(patterns: &[&str]) -> MainRegex {
+impl RuleRegex {
+    fn new(patterns: &[&str]) -> RuleRegex {
         let nfa = |config: thompson::Config| {
             thompson::Compiler::new()
                 .configure(config)
@@ -500,30 +501,31 @@ impl MainRegex {
             .build_from_nfa(reverse_nfa)
             .expect("built-in patterns compile");
         let pikevm = PikeVM::new_from_nfa(forward_nfa).expect("built-in patterns compile");
-        MainRegex {
+        RuleRegex {
             forward,
             reverse,
             pikevm,
         }
     }
 
-    fn create_cache(&self) -> MainCache {
-        MainCache {
+    fn create_cache(&self) -> RegexCache {
+        RegexCache {
             forward: self.forward.create_cache(),
             reverse: self.reverse.create_cache(),
             pikevm: None,
         }
     }
 
-    /// The leftmost-first match at or after `at`: its start, end and
-    /// pattern.
+    /// The leftmost-first match inside `range` (the text around it is
+    /// context for word boundaries): its start, end and pattern.
     fn search(
         &self,
-        cache: &mut MainCache,
+        cache: &mut RegexCache,
         text: &str,
-        at: usize,
+        range: std::ops::Range<usize>,
     ) -> Option<(usize, usize, usize)> {
-        let input = Input::new(text).range(at..);
+        let at = range.start;
+        let input = Input::new(text).range(range);
         let end = match self.forward.try_search_fwd(&mut cache.forward, &input) {
             Ok(None) => return None,
             Ok(Some(end)) => end,
@@ -541,7 +543,7 @@ impl MainRegex {
 
     fn search_slowly(
         &self,
-        cache: &mut MainCache,
+        cache: &mut RegexCache,
         input: &Input<'_>,
     ) -> Option<(usize, usize, usize)> {
         let cache = cache
@@ -556,7 +558,7 @@ impl MainRegex {
 /// A rule searched for only inside the windows of its group.
 struct Windowed {
     /// The group's rules, in rule order.
-    regex: MetaRegex,
+    regex: RuleRegex,
     /// The rule of each pattern of `regex`.
     rules: Vec<usize>,
     window: Window,
@@ -594,17 +596,24 @@ impl Windowed {
     /// allows, holding a trigger), so searching the windows, with the
     /// text around them as context, finds what a search of the whole text
     /// would.
-    fn first_from(&self, text: &str, at: usize, cursor: &mut WindowCursor) -> Option<Found> {
+    fn first_from(
+        &self,
+        text: &str,
+        at: usize,
+        cursor: &mut WindowCursor,
+        cache: &mut RegexCache,
+    ) -> Option<Found> {
         let bytes = text.as_bytes();
         loop {
             let (start, end) = cursor.window;
             if at < end {
-                let input = Input::new(text).range(at.max(start)..end);
-                if let Some(m) = self.regex.search(&input) {
+                if let Some((start, end, pattern)) =
+                    self.regex.search(cache, text, at.max(start)..end)
+                {
                     return Some(Found {
-                        start: m.start(),
-                        end: m.end(),
-                        rule: self.rules[m.pattern().as_usize()],
+                        start,
+                        end,
+                        rule: self.rules[pattern],
                     });
                 }
             }
@@ -794,13 +803,8 @@ impl PatternDetector {
             .iter()
             .map(|&i| rules[i].pattern.as_str())
             .collect();
-        let config = || {
-            MetaRegex::config()
-                .match_kind(MatchKind::LeftmostFirst)
-                .hybrid_cache_capacity(32 << 20)
-        };
-        let main = MainRegex::new(&patterns);
-        let windowed = Window::ALL
+        let main = RuleRegex::new(&patterns);
+        let windowed: Vec<Windowed> = Window::ALL
             .into_iter()
             .map(|window| {
                 let members: Vec<usize> = (0..rules.len())
@@ -809,19 +813,20 @@ impl PatternDetector {
                 let patterns: Vec<&str> =
                     members.iter().map(|&i| rules[i].pattern.as_str()).collect();
                 Windowed {
-                    regex: MetaRegex::builder()
-                        .configure(config())
-                        .build_many(&patterns)
-                        .expect("built-in patterns compile"),
+                    regex: RuleRegex::new(&patterns),
                     rules: members,
                     window,
                 }
             })
             .collect();
         let values = rules.iter().map(|r| r.cue.then(OnceLock::new)).collect();
-        let (regex, count) = (main.clone(), rules.len());
+        let regexes: Vec<RuleRegex> = std::iter::once(&main)
+            .chain(windowed.iter().map(|w: &Windowed| &w.regex))
+            .cloned()
+            .collect();
+        let count = rules.len();
         let caches: CachesFn = Box::new(move || ScanCaches {
-            main: regex.create_cache(),
+            regexes: regexes.iter().map(RuleRegex::create_cache).collect(),
             values: (0..count).map(|_| None).collect(),
         });
         PatternDetector {
@@ -877,7 +882,7 @@ impl PatternDetector {
         text: &str,
         at: usize,
         state: &mut SearchState,
-        cache: &mut MainCache,
+        caches: &mut [RegexCache],
         searches: &mut usize,
     ) -> Option<Found> {
         for (slot, next) in state.next.iter_mut().enumerate() {
@@ -891,15 +896,20 @@ impl PatternDetector {
             }
             *searches += 1;
             let found = if slot == 0 {
-                self.main
-                    .search(cache, text, at)
-                    .map(|(start, end, pattern)| Found {
+                self.main.search(&mut caches[0], text, at..text.len()).map(
+                    |(start, end, pattern)| Found {
                         start,
                         end,
                         rule: self.main_rules[pattern],
-                    })
+                    },
+                )
             } else {
-                self.windowed[slot - 1].first_from(text, at, &mut state.cursors[slot - 1])
+                self.windowed[slot - 1].first_from(
+                    text,
+                    at,
+                    &mut state.cursors[slot - 1],
+                    &mut caches[slot],
+                )
             };
             *next = found.map_or(Next::None, Next::At);
         }
@@ -919,10 +929,10 @@ impl PatternDetector {
         let mut searches = 0;
         let mut at = 0;
         let mut guard = self.caches.get();
-        let ScanCaches { main, values } = &mut *guard;
+        let ScanCaches { regexes, values } = &mut *guard;
         let mut state = SearchState::new(self.windowed.len());
         while at < text.len() {
-            let Some(found) = self.first_from(text, at, &mut state, main, &mut searches) else {
+            let Some(found) = self.first_from(text, at, &mut state, regexes, &mut searches) else {
                 break;
             };
             let index = found.rule;
@@ -1345,6 +1355,7 @@ pub(crate) fn luhn(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex_automata::meta::Regex as MetaRegex;
 
     fn found(text: &str) -> Vec<(String, PhiCategory)> {
         let mut out = Vec::new();
@@ -1537,7 +1548,10 @@ mod tests {
             // Positions that only move forward, as in a scan, share one
             // state; each is also checked from a fresh state.
             let mut state = SearchState::new(detector.windowed.len());
-            let mut cache = detector.main.create_cache();
+            let mut caches: Vec<RegexCache> = std::iter::once(&detector.main)
+                .chain(detector.windowed.iter().map(|w| &w.regex))
+                .map(RuleRegex::create_cache)
+                .collect();
             let mut at = 0;
             let mut searches = 0;
             for step in steps {
@@ -1548,14 +1562,14 @@ mod tests {
                     .search(&Input::new(&text).range(at..))
                     .map(|m| (m.start(), m.end(), m.pattern().as_usize()));
                 let got = detector
-                    .first_from(&text, at, &mut state, &mut cache, &mut searches)
+                    .first_from(&text, at, &mut state, &mut caches, &mut searches)
                     .map(|f| (f.start, f.end, f.rule));
                 let fresh = detector
                     .first_from(
                         &text,
                         at,
                         &mut SearchState::new(detector.windowed.len()),
-                        &mut cache,
+                        &mut caches,
                         &mut searches,
                     )
                     .map(|f| (f.start, f.end, f.rule));
