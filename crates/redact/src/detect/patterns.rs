@@ -606,16 +606,15 @@ impl Windowed {
         let bytes = text.as_bytes();
         loop {
             let (start, end) = cursor.window;
-            if at < end {
-                if let Some((start, end, pattern)) =
+            if at < end
+                && let Some((start, end, pattern)) =
                     self.regex.search(cache, text, at.max(start)..end)
-                {
-                    return Some(Found {
-                        start,
-                        end,
-                        rule: self.rules[pattern],
-                    });
-                }
+            {
+                return Some(Found {
+                    start,
+                    end,
+                    rule: self.rules[pattern],
+                });
             }
             let trigger = self
                 .window
