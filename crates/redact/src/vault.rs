@@ -151,6 +151,13 @@ struct HeldValue {
     category: PhiCategory,
 }
 
+/// Wipes and empties the scratch key. Only its length needs wiping: the
+/// bytes past it were wiped when they were last used, or never written.
+fn wipe(key: &mut Vec<u8>) {
+    key.as_mut_slice().zeroize();
+    key.clear();
+}
+
 /// Makes room for `additional` more bytes in `buf` without leaving a copy
 /// of its contents behind: a plain `Vec` growth frees the old buffer as it
 /// is.
@@ -294,7 +301,7 @@ impl TokenVault {
         let hash = self.hasher.hash_one(key.as_slice());
         let held = &self.held;
         if let Some(entry) = self.by_value.find(hash, |e| e.key(held) == key.as_slice()) {
-            key.zeroize();
+            wipe(key);
             push_token(out, tag, entry.code);
             return;
         }
@@ -320,7 +327,7 @@ impl TokenVault {
             code,
         };
         self.held.extend_from_slice(key);
-        key.zeroize();
+        wipe(key);
         let (held, hasher) = (&self.held, &self.hasher);
         self.by_value
             .insert_unique(hash, entry, |e| hasher.hash_one(e.key(held)));
