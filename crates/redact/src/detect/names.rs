@@ -191,28 +191,51 @@ fn next_word_byte(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The end of the run of ASCII letters at `i`, and how many of them are
-/// capitals.
+/// Which cases a run of letters has seen.
+#[derive(Clone, Copy, Default)]
+struct Cases {
+    /// An uppercase letter.
+    upper: bool,
+    /// A letter that is not uppercase.
+    other: bool,
+}
+
+/// The end of the run of ASCII letters at `i`, and the cases in it.
+/// (Cases, not counts: the target's baseline has no popcount
+/// instruction, and the shape of a word needs no more.)
 #[inline]
-fn letter_run(bytes: &[u8], mut i: usize) -> (usize, usize) {
-    let mut capitals = 0;
+fn letter_run(bytes: &[u8], mut i: usize) -> (usize, Cases) {
+    let (mut upper, mut lower) = (0u64, 0u64);
     while let Some(x) = chunk(bytes, i) {
-        let others = !ascii_letters(x) & u64::from_ne_bytes([0x80; 8]);
+        let letters = ascii_letters(x);
+        let capitals = ascii_capitals(x);
+        let others = !letters & u64::from_ne_bytes([0x80; 8]);
         if others != 0 {
             let run = others.trailing_zeros() / 8;
             // The bytes of the run: all below the first other byte.
             let in_run = (1u64 << (run * 8)) - 1;
-            capitals += (ascii_capitals(x) & in_run).count_ones() as usize;
-            return (i + run as usize, capitals);
+            upper |= capitals & in_run;
+            lower |= letters & !capitals & in_run;
+            let cases = Cases {
+                upper: upper != 0,
+                other: lower != 0,
+            };
+            return (i + run as usize, cases);
         }
-        capitals += ascii_capitals(x).count_ones() as usize;
+        upper |= capitals;
+        lower |= letters & !capitals;
         i += 8;
     }
+    let mut cases = Cases {
+        upper: upper != 0,
+        other: lower != 0,
+    };
     while let Some(b) = bytes.get(i).filter(|b| b.is_ascii_alphabetic()) {
-        capitals += usize::from(b.is_ascii_uppercase());
+        cases.upper |= b.is_ascii_uppercase();
+        cases.other |= b.is_ascii_lowercase();
         i += 1;
     }
-    (i, capitals)
+    (i, cases)
 }
 
 fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
@@ -229,14 +252,12 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
         let start = i;
         let mut ascii = b < 0x80;
         let mut has_digit = false;
-        let mut upper: usize;
         let mut letters = 1usize;
         let first_upper: bool;
 
         // The first character of a word is a letter.
         if b < 0x80 {
             first_upper = b.is_ascii_uppercase();
-            upper = usize::from(first_upper);
             i += 1;
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
@@ -245,15 +266,19 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                 continue;
             }
             first_upper = c.is_uppercase();
-            upper = usize::from(first_upper);
             i += c.len_utf8();
         }
+        let mut cases = Cases {
+            upper: first_upper,
+            other: !first_upper,
+        };
 
         loop {
             // A run of ASCII letters, the bulk of every word.
-            let (run_end, capitals) = letter_run(bytes, i);
+            let (run_end, run) = letter_run(bytes, i);
             letters += run_end - i;
-            upper += capitals;
+            cases.upper |= run.upper;
+            cases.other |= run.other;
             i = run_end;
             let Some(&b) = bytes.get(i) else {
                 break;
@@ -273,7 +298,9 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
                     break;
                 }
                 ascii = false;
-                upper += usize::from(c.is_uppercase());
+                let upper = c.is_uppercase();
+                cases.upper |= upper;
+                cases.other |= !upper;
                 letters += 1;
                 i += c.len_utf8();
             } else {
@@ -282,16 +309,12 @@ fn tokenize(text: &str, lexicon: &Lexicon) -> Vec<Word> {
         }
         let end = i;
 
-        let shape = if letters == 0 {
-            Shape::Mixed
-        } else if upper == letters && letters > 1 {
-            Shape::Upper
-        } else if first_upper && upper == 1 {
-            Shape::Capitalized
-        } else if upper == 0 {
+        let shape = if !cases.upper {
             Shape::Lower
+        } else if !cases.other && letters > 1 {
+            Shape::Upper
         } else if first_upper {
-            // McDonald, DeLuca.
+            // Also McDonald, DeLuca.
             Shape::Capitalized
         } else {
             Shape::Mixed
