@@ -1186,11 +1186,47 @@ fn digits(s: &str) -> impl Iterator<Item = u32> + '_ {
         .map(|b| u32::from(b - b'0'))
 }
 
-fn numbers(s: &str) -> Vec<u32> {
-    s.split(|c: char| !c.is_ascii_digit())
+/// The numbers in a match: its runs of ASCII digits, each read as a `u32`
+/// (saturating). Held inline: no rule's match has more than a few.
+struct Numbers {
+    inline: [u32; 8],
+    len: usize,
+    /// All of them, for a match with more than `inline` holds.
+    spilled: Vec<u32>,
+}
+
+impl Numbers {
+    fn as_slice(&self) -> &[u32] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+}
+
+fn numbers(s: &str) -> Numbers {
+    let mut numbers = Numbers {
+        inline: [0; 8],
+        len: 0,
+        spilled: Vec::new(),
+    };
+    let runs = s
+        .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
-        .map(|p| p.parse().unwrap_or(u32::MAX))
-        .collect()
+        .map(|p| p.parse().unwrap_or(u32::MAX));
+    for n in runs {
+        if let Some(slot) = numbers.inline.get_mut(numbers.len) {
+            *slot = n;
+        } else {
+            if numbers.spilled.is_empty() {
+                numbers.spilled.extend_from_slice(&numbers.inline);
+            }
+            numbers.spilled.push(n);
+        }
+        numbers.len += 1;
+    }
+    numbers
 }
 
 fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
@@ -1202,8 +1238,7 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
         Check::HasDigit => value.bytes().any(|b| b.is_ascii_digit()),
         Check::Ssn => {
             let n = numbers(value);
-            let d: String = value.chars().filter(char::is_ascii_digit).collect();
-            if d.len() != 9 {
+            if value.bytes().filter(u8::is_ascii_digit).count() != 9 {
                 return false;
             }
             let (area, group, serial) = match n.as_slice() {
@@ -1221,7 +1256,7 @@ fn passes(check: Check, text: &str, start: usize, end: usize) -> bool {
             {
                 return false;
             }
-            numbers(value).iter().all(|&n| n <= 255)
+            numbers(value).as_slice().iter().all(|&n| n <= 255)
         }
         Check::DateNumeric => {
             if matches!(before, Some('.' | '/' | '-')) || matches!(after, Some('/' | '-')) {
@@ -1695,6 +1730,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_reads_digit_runs_inline_and_beyond() {
+        assert_eq!(
+            numbers("2021-03-14T10:30:00").as_slice(),
+            [2021, 3, 14, 10, 30, 0]
+        );
+        assert_eq!(numbers("no digits").as_slice(), [] as [u32; 0]);
+        assert_eq!(numbers("99999999999 1").as_slice(), [u32::MAX, 1]);
+        let many: Vec<u32> = (1..=11).collect();
+        let text: Vec<String> = many.iter().map(u32::to_string).collect();
+        assert_eq!(numbers(&text.join(".")).as_slice(), many.as_slice());
     }
 
     #[test]
