@@ -115,7 +115,7 @@ pub struct TokenVault {
     by_token: HashMap<u32, HeldValue, BuildHasherDefault<CodeHasher>>,
     /// The category (its index in [`PhiCategory::ALL`]) and the
     /// normalized value, to the code of its token. The keys themselves
-    /// live in `keys`; they come from the text, so they are hashed with
+    /// live in `held`; they come from the text, so they are hashed with
     /// the standard library's keyed hash, once per lookup.
     by_value: HashTable<ValueEntry>,
     hasher: RandomState,
@@ -127,27 +127,41 @@ pub struct TokenVault {
     scratch: Vec<u8>,
 }
 
-/// Where a value's lookup key lies in [`TokenVault::held`], and the code
-/// of its token.
+/// Where some bytes lie in [`TokenVault::held`].
 #[derive(Clone, Copy)]
-struct ValueEntry {
+struct Held {
     start: usize,
     len: usize,
-    code: u32,
 }
 
-impl ValueEntry {
-    fn key(self, held: &[u8]) -> &[u8] {
+impl Held {
+    /// Appends `bytes` to `held` (which must have room for them) and says
+    /// where they are.
+    fn push(held: &mut Vec<u8>, bytes: &[u8]) -> Held {
+        let start = held.len();
+        held.extend_from_slice(bytes);
+        Held {
+            start,
+            len: bytes.len(),
+        }
+    }
+
+    fn bytes(self, held: &[u8]) -> &[u8] {
         &held[self.start..self.start + self.len]
     }
 }
 
-/// Where a value's first spelling lies in [`TokenVault::held`], and its
-/// category.
+/// A value's lookup key and the code of its token.
+#[derive(Clone, Copy)]
+struct ValueEntry {
+    key: Held,
+    code: u32,
+}
+
+/// A value's first spelling and its category.
 #[derive(Clone, Copy)]
 struct HeldValue {
-    start: usize,
-    len: usize,
+    text: Held,
     category: PhiCategory,
 }
 
@@ -270,7 +284,7 @@ impl TokenVault {
     pub(crate) fn reserve(&mut self, values: usize, bytes: usize) {
         let (held, hasher) = (&self.held, &self.hasher);
         self.by_value
-            .reserve(values, |e| hasher.hash_one(e.key(held)));
+            .reserve(values, |e| hasher.hash_one(e.key.bytes(held)));
         self.by_token.reserve(values);
         // Each value and its key, with a category byte; lowercasing can
         // lengthen a few letters, so this is a hint, not a bound.
@@ -300,7 +314,10 @@ impl TokenVault {
         }
         let hash = self.hasher.hash_one(key.as_slice());
         let held = &self.held;
-        if let Some(entry) = self.by_value.find(hash, |e| e.key(held) == key.as_slice()) {
+        if let Some(entry) = self
+            .by_value
+            .find(hash, |e| e.key.bytes(held) == key.as_slice())
+        {
             wipe(key);
             push_token(out, tag, entry.code);
             return;
@@ -315,22 +332,18 @@ impl TokenVault {
         push_token(out, tag, code);
         grow_wiped(&mut self.held, value.len() + key.len());
         let first = HeldValue {
-            start: self.held.len(),
-            len: value.len(),
+            text: Held::push(&mut self.held, value.as_bytes()),
             category,
         };
-        self.held.extend_from_slice(value.as_bytes());
         self.by_token.insert(token_key(tag_index, code), first);
         let entry = ValueEntry {
-            start: self.held.len(),
-            len: key.len(),
+            key: Held::push(&mut self.held, key),
             code,
         };
-        self.held.extend_from_slice(key);
         wipe(key);
         let (held, hasher) = (&self.held, &self.hasher);
         self.by_value
-            .insert_unique(hash, entry, |e| hasher.hash_one(e.key(held)));
+            .insert_unique(hash, entry, |e| hasher.hash_one(e.key.bytes(held)));
     }
 
     /// The value behind a canonical token (`NAME_7F3K`, no brackets), as
@@ -361,11 +374,12 @@ impl TokenVault {
         self.by_token.get(&token_key(tag_index, packed)).copied()
     }
 
-    fn value_text(&self, held: HeldValue) -> Option<&str> {
+    fn value_text(&self, value: HeldValue) -> Option<&str> {
         // Whole `str` values were written there.
-        std::str::from_utf8(self.held.get(held.start..held.start + held.len)?).ok()
+        std::str::from_utf8(value.text.bytes(&self.held)).ok()
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,6 @@ use std::sync::OnceLock;
 
 use phiguard_phi::PhiCategory;
 use regex_automata::hybrid::dfa::{Cache as HybridCache, DFA as HybridDfa};
-
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -441,8 +440,6 @@ pub struct PatternDetector {
     /// The lazy DFAs' states and the value finders' caches, kept between
     /// scans so that a warm detector does not build them again.
     caches: Pool<ScanCaches, CachesFn>,
-    /// The rule of each pattern of `regex`.
-    main_rules: Vec<usize>,
     /// The other groups' rules, each with a regex of its own.
     windowed: Vec<Windowed>,
     rules: Vec<Rule>,
@@ -490,6 +487,8 @@ struct RuleRegex {
     /// built-in rules, which use ASCII word boundaries only, but a
     /// detector must not fail on hostile text.
     pikevm: PikeVM,
+    /// The rule (its index in the detector's rules) of each pattern.
+    rules: Vec<usize>,
 }
 
 /// The per-thread state of [`RuleRegex`].
@@ -510,11 +509,16 @@ struct ScanCaches {
 type CachesFn = Box<dyn Fn() -> ScanCaches + Send + Sync + UnwindSafe + RefUnwindSafe>;
 
 impl RuleRegex {
-    fn new(patterns: &[&str]) -> RuleRegex {
+    /// The regex of the rules in `group`, in rule order.
+    fn new(rules: &[Rule], group: Option<Window>) -> RuleRegex {
+        let members: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].window == group)
+            .collect();
+        let patterns: Vec<&str> = members.iter().map(|&i| rules[i].pattern.as_str()).collect();
         let nfa = |config: thompson::Config| {
             thompson::Compiler::new()
                 .configure(config)
-                .build_many(patterns)
+                .build_many(&patterns)
                 .expect("built-in patterns compile")
         };
         let forward_nfa = nfa(thompson::Config::new().which_captures(WhichCaptures::Implicit));
@@ -539,6 +543,7 @@ impl RuleRegex {
             forward,
             reverse,
             pikevm,
+            rules: members,
         }
     }
 
@@ -551,13 +556,13 @@ impl RuleRegex {
     }
 
     /// The leftmost-first match inside `range` (the text around it is
-    /// context for word boundaries): its start, end and pattern.
+    /// context for word boundaries).
     fn search(
         &self,
         cache: &mut RegexCache,
         text: &str,
         range: std::ops::Range<usize>,
-    ) -> Option<(usize, usize, usize)> {
+    ) -> Option<Found> {
         let at = range.start;
         let input = Input::new(text).range(range);
         let end = match self.forward.try_search_fwd(&mut cache.forward, &input) {
@@ -570,22 +575,24 @@ impl RuleRegex {
             .span(at..end.offset())
             .anchored(Anchored::Pattern(pattern));
         match self.reverse.try_search_rev(&mut cache.reverse, &back) {
-            Ok(Some(start)) => Some((start.offset(), end.offset(), pattern.as_usize())),
+            Ok(Some(start)) => Some(Found {
+                start: start.offset(),
+                end: end.offset(),
+                rule: self.rules[pattern.as_usize()],
+            }),
             _ => self.search_slowly(cache, &input),
         }
     }
 
-    fn search_slowly(
-        &self,
-        cache: &mut RegexCache,
-        input: &Input<'_>,
-    ) -> Option<(usize, usize, usize)> {
+    fn search_slowly(&self, cache: &mut RegexCache, input: &Input<'_>) -> Option<Found> {
         let cache = cache
             .pikevm
             .get_or_insert_with(|| self.pikevm.create_cache());
-        self.pikevm
-            .find(cache, input.clone())
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        self.pikevm.find(cache, input.clone()).map(|m| Found {
+            start: m.start(),
+            end: m.end(),
+            rule: self.rules[m.pattern().as_usize()],
+        })
     }
 }
 
@@ -593,8 +600,6 @@ impl RuleRegex {
 struct Windowed {
     /// The group's rules, in rule order.
     regex: RuleRegex,
-    /// The rule of each pattern of `regex`.
-    rules: Vec<usize>,
     window: Window,
 }
 
@@ -641,14 +646,9 @@ impl Windowed {
         loop {
             let (start, end) = cursor.window;
             if at < end
-                && let Some((start, end, pattern)) =
-                    self.regex.search(cache, text, at.max(start)..end)
+                && let Some(found) = self.regex.search(cache, text, at.max(start)..end)
             {
-                return Some(Found {
-                    start,
-                    end,
-                    rule: self.rules[pattern],
-                });
+                return Some(found);
             }
             let trigger = self
                 .window
@@ -690,7 +690,8 @@ struct ValueFinder {
     group: usize,
 }
 
-/// The per-scan state of a value finder, made when first needed.
+/// The state of a value finder's searches, made when first needed and
+/// kept in the detector's pool.
 struct ValueCache {
     parts: [HybridCache; 3],
     backtrack: backtrack::Cache,
@@ -754,11 +755,7 @@ impl ValueFinder {
 
     fn cache(&self) -> ValueCache {
         ValueCache {
-            parts: [
-                self.parts[0].create_cache(),
-                self.parts[1].create_cache(),
-                self.parts[2].create_cache(),
-            ],
+            parts: self.parts.each_ref().map(HybridDfa::create_cache),
             backtrack: self.backtrack.create_cache(),
             pikevm: self.pikevm.create_cache(),
             captures: self.pikevm.create_captures(),
@@ -829,27 +826,12 @@ impl PatternDetector {
     /// Never in practice: the rules are fixed and covered by tests.
     pub fn new() -> Self {
         let rules = rules();
-        let main_rules: Vec<usize> = (0..rules.len())
-            .filter(|&i| rules[i].window.is_none())
-            .collect();
-        let patterns: Vec<&str> = main_rules
-            .iter()
-            .map(|&i| rules[i].pattern.as_str())
-            .collect();
-        let main = RuleRegex::new(&patterns);
+        let main = RuleRegex::new(&rules, None);
         let windowed: Vec<Windowed> = Window::ALL
             .into_iter()
-            .map(|window| {
-                let members: Vec<usize> = (0..rules.len())
-                    .filter(|&i| rules[i].window == Some(window))
-                    .collect();
-                let patterns: Vec<&str> =
-                    members.iter().map(|&i| rules[i].pattern.as_str()).collect();
-                Windowed {
-                    regex: RuleRegex::new(&patterns),
-                    rules: members,
-                    window,
-                }
+            .map(|window| Windowed {
+                regex: RuleRegex::new(&rules, Some(window)),
+                window,
             })
             .collect();
         let values = rules.iter().map(|r| r.cue.then(OnceLock::new)).collect();
@@ -865,7 +847,6 @@ impl PatternDetector {
         PatternDetector {
             main,
             caches: Pool::new(caches),
-            main_rules,
             windowed,
             rules,
             values,
@@ -929,13 +910,7 @@ impl PatternDetector {
             }
             *searches += 1;
             let found = if slot == 0 {
-                self.main.search(&mut caches[0], text, at..text.len()).map(
-                    |(start, end, pattern)| Found {
-                        start,
-                        end,
-                        rule: self.main_rules[pattern],
-                    },
-                )
+                self.main.search(&mut caches[0], text, at..text.len())
             } else {
                 self.windowed[slot - 1].first_from(
                     text,
@@ -1647,10 +1622,14 @@ mod tests {
                 // give up on, agrees with them (a slow search: now and
                 // then).
                 if k % 8 == 0 {
-                    let lazy = detector.main.search(&mut caches[0], &text, at..text.len());
+                    let lazy = detector
+                        .main
+                        .search(&mut caches[0], &text, at..text.len())
+                        .map(|f| (f.start, f.end, f.rule));
                     let slow = detector
                         .main
-                        .search_slowly(&mut caches[0], &Input::new(&text).range(at..));
+                        .search_slowly(&mut caches[0], &Input::new(&text).range(at..))
+                        .map(|f| (f.start, f.end, f.rule));
                     proptest::prop_assert_eq!(slow, lazy, "from {} in {:?}", at, text);
                 }
                 at += step;
