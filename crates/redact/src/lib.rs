@@ -29,8 +29,8 @@
 //! - Detection runs in time linear in the input: the patterns are
 //!   DFA-based multi-pattern regexes (one for most rules, three more
 //!   searched only where their rules can match), names cost one hash
-//!   lookup per word, terms one Aho-Corasick pass. Any UTF-8 input is accepted; spans are
-//!   always on character boundaries.
+//!   lookup per word, terms one Aho-Corasick pass. Any UTF-8 input is
+//!   accepted; spans are always on character boundaries.
 //! - A failing detector or operator fails the whole call: there is no
 //!   partly redacted result to send by mistake.
 //! - No error message, log line or `Debug` output of this crate holds text

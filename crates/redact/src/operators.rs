@@ -63,12 +63,15 @@ use crate::dates;
 use crate::error::OperatorError;
 use crate::session::RedactionSession;
 use crate::span::Span;
-use crate::vault::tag;
+use crate::vault::{TokenVault, tag};
 
 /// What an operator may use from the session: the vault, the date shift
 /// and the pseudonym key. The values themselves stay inside.
 pub struct OperatorContext<'a> {
     session: &'a mut RedactionSession,
+    /// Room to make in the vault (values, bytes) before its first token in
+    /// this context: made only if an operator uses the vault.
+    vault_room: Option<(usize, usize)>,
 }
 
 impl std::fmt::Debug for OperatorContext<'_> {
@@ -79,17 +82,37 @@ impl std::fmt::Debug for OperatorContext<'_> {
 
 impl<'a> OperatorContext<'a> {
     pub(crate) fn new(session: &'a mut RedactionSession) -> Self {
-        OperatorContext { session }
+        OperatorContext {
+            session,
+            vault_room: None,
+        }
+    }
+
+    /// Has the vault make room for `values` more values of `bytes` in all
+    /// when an operator first uses it, so that its maps do not grow and
+    /// rehash while a long text is redacted.
+    pub(crate) fn with_vault_room(mut self, values: usize, bytes: usize) -> Self {
+        self.vault_room = Some((values, bytes));
+        self
+    }
+
+    fn vault(&mut self) -> &mut TokenVault {
+        let room = self.vault_room.take();
+        let vault = self.session.vault_mut();
+        if let Some((values, bytes)) = room {
+            vault.reserve(values, bytes);
+        }
+        vault
     }
 
     /// The vault token for `value` (minted on first sight).
     pub fn vault_token(&mut self, category: PhiCategory, value: &str) -> String {
-        self.session.vault_mut().token_for(category, value)
+        self.vault().token_for(category, value)
     }
 
     /// Writes the vault token for `value` to `out` (minted on first sight).
     pub fn write_vault_token(&mut self, category: PhiCategory, value: &str, out: &mut String) {
-        self.session.vault_mut().write_token(category, value, out);
+        self.vault().write_token(category, value, out);
     }
 
     /// The session's date shift in days.

@@ -165,10 +165,9 @@ impl Redactor {
     ) -> Result<Redaction, RedactError> {
         let spans = self.detect(text, session)?;
         let span_bytes = spans.iter().map(|s| s.end - s.start).sum();
-        session.vault_mut().reserve(spans.len(), span_bytes);
         let mut out = String::with_capacity(text.len() + text.len() / 8);
         let mut counts = BTreeMap::new();
-        let mut context = OperatorContext::new(session);
+        let mut context = OperatorContext::new(session).with_vault_room(spans.len(), span_bytes);
         let mut last = 0;
         for span in &spans {
             out.push_str(&text[last..span.start]);
