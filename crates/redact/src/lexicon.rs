@@ -5,9 +5,8 @@
 //! a lowercase word to a set of flags, so that the detectors pay a single
 //! lookup per word of input.
 
-use std::sync::OnceLock;
-
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
@@ -174,9 +173,9 @@ const STRONG_PERSON_CUES: &[&str] = &[
 
 pub(crate) struct Lexicon {
     /// Keyed by the lowercase word's bytes, so that a lookup from an ASCII
-    /// buffer needs no UTF-8 check.
-    /// Most lists are stored lowercase already: their words are keyed by
-    /// slices of the compiled-in text, with no copy.
+    /// buffer needs no UTF-8 check. Most lists are stored lowercase
+    /// already: their words are keyed by slices of the compiled-in text,
+    /// with no copy.
     words: FxHashMap<Cow<'static, [u8]>, u16>,
     /// The entries lowercase words need without context: cue words, and
     /// first names that are no ordinary word, clinical term or place.

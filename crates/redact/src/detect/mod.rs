@@ -54,6 +54,7 @@
 
 mod names;
 mod patterns;
+mod swar;
 pub(crate) mod terms;
 
 pub use names::NameDetector;

@@ -29,6 +29,7 @@
 use phiguard_phi::PhiCategory;
 
 use crate::detect::Detector;
+use crate::detect::swar::{HIGH_BITS, ascii_capitals, ascii_letters, chunk};
 use crate::error::DetectError;
 use crate::lexicon::{
     CITY, CITY_HEAD, CLINICAL, CUE_PERSON, CUE_PLACE, CUE_STRONG, CUE_TITLE, FIRST, LAST,
@@ -137,47 +138,9 @@ impl Word {
     }
 }
 
-/// Eight bytes at a time: the high bit of each byte of the result is set
-/// where that byte of `x` lies strictly between `low` and `high` (bytes of
-/// 0x80 and above never do). No byte's arithmetic carries into the next,
-/// so the test is exact; `high` must be at most 128.
-#[inline]
-fn bytes_between(x: u64, low: u8, high: u8) -> u64 {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const LOW7: u64 = ONES * 0x7f;
-    const HIGH_BITS: u64 = ONES * 0x80;
-    let seven = x & LOW7;
-    (ONES * (127 + u64::from(high)) - seven)
-        & !x
-        & (seven + ONES * (127 - u64::from(low)))
-        & HIGH_BITS
-}
-
-/// The high bit of each ASCII letter's byte.
-#[inline]
-fn ascii_letters(x: u64) -> u64 {
-    // Setting bit 5 folds capitals onto lowercase and moves no other byte
-    // into `a..=z`.
-    bytes_between(x | u64::from_ne_bytes([0x20; 8]), b'a' - 1, b'z' + 1)
-}
-
-/// The high bit of each ASCII capital's byte.
-#[inline]
-fn ascii_capitals(x: u64) -> u64 {
-    bytes_between(x, b'A' - 1, b'Z' + 1)
-}
-
-/// The eight bytes at `i`, the first in the lowest byte.
-#[inline]
-fn chunk(bytes: &[u8], i: usize) -> Option<u64> {
-    let eight: [u8; 8] = bytes.get(i..i + 8)?.try_into().ok()?;
-    Some(u64::from_le_bytes(eight))
-}
-
 /// Where the next ASCII letter or non-ASCII byte is, at or after `i`.
 #[inline]
 fn next_word_byte(bytes: &[u8], mut i: usize) -> usize {
-    const HIGH_BITS: u64 = u64::from_ne_bytes([0x80; 8]);
     while let Some(x) = chunk(bytes, i) {
         let found = ascii_letters(x) | (x & HIGH_BITS);
         if found != 0 {
@@ -209,7 +172,7 @@ fn letter_run(bytes: &[u8], mut i: usize) -> (usize, Cases) {
     while let Some(x) = chunk(bytes, i) {
         let letters = ascii_letters(x);
         let capitals = ascii_capitals(x);
-        let others = !letters & u64::from_ne_bytes([0x80; 8]);
+        let others = !letters & HIGH_BITS;
         if others != 0 {
             let run = others.trailing_zeros() / 8;
             // The bytes of the run: all below the first other byte.

@@ -27,6 +27,7 @@ use regex_automata::util::pool::Pool;
 use regex_automata::{Anchored, Input, MatchKind};
 
 use crate::detect::Detector;
+use crate::detect::swar::{ascii_digits, chunk};
 use crate::error::DetectError;
 use crate::lexicon::{self, Lexicon};
 use crate::span::Span;
@@ -451,24 +452,15 @@ pub struct PatternDetector {
 /// Where the first ASCII digit of `bytes` is, eight bytes at a time (most
 /// of a text has none).
 fn next_digit(bytes: &[u8]) -> Option<usize> {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
-    for chunk in chunks.by_ref() {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        // Per byte, without carries between bytes: at least '0' and not
-        // past '9', and ASCII.
-        let low = x & !HIGH;
-        let at_least_zero = (low + 0x5050_5050_5050_5050) & HIGH;
-        let past_nine = (low + 0x4646_4646_4646_4646) & HIGH;
-        let digits = at_least_zero & !past_nine & !(x & HIGH);
+    while let Some(x) = chunk(bytes, at) {
+        let digits = ascii_digits(x);
         if digits != 0 {
             return Some(at + digits.trailing_zeros() as usize / 8);
         }
         at += 8;
     }
-    chunks
-        .remainder()
+    bytes[at..]
         .iter()
         .position(u8::is_ascii_digit)
         .map(|i| at + i)
